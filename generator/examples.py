@@ -1,0 +1,235 @@
+"""Deterministic example data synthesised from the intermediate model, for the generated tests.
+
+The values and the expectations (raw request line, Python expressions for the parsed result) are
+computed here, so that test templates only print them.
+"""
+
+from __future__ import annotations
+
+import base64
+import http
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from generator.escape import py_literal
+from generator.model import (
+    Api,
+    DictType,
+    ListType,
+    Model,
+    ModelType,
+    Operation,
+    Parameter,
+    ScalarType,
+    TypeRef,
+)
+
+BASE_PATH = "/api"
+UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)
+CREDENTIALS = ("user-1", "secret-1")
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,30}\Z")
+
+
+@dataclass(frozen=True)
+class ErrorCase:
+    status: int
+    class_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class OperationCase:
+    operation: Operation
+    call: str  # the call's argument list, as source
+    server_path: str  # the decoded path the test server matches
+    raw_uri: str  # path and query exactly as sent
+    json_body: Any
+    has_body: bool
+    response_status: int
+    response_body: Any
+    has_response_body: bool
+    result_checks: tuple[str, ...]  # assertions on `result`, as source
+    result_type: str | None  # class to check with isinstance, for model results
+    errors: tuple[ErrorCase, ...]
+
+
+@dataclass(frozen=True)
+class ModelCase:
+    model: Model
+    full: dict[str, Any]  # every field, plus an unknown key
+    minimal: dict[str, Any]  # required fields only
+    minimal_constructor: str  # source building the minimal model in code
+
+
+class ExampleFactory:
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.models = {model.name: model for model in api.models}
+        self.counter = 0
+
+    def next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    # -- values ----------------------------------------------------------------------------
+
+    def value(self, kind: TypeRef, name: str, stack: tuple[str, ...] = ()) -> Any:
+        if isinstance(kind, ScalarType):
+            return self.scalar(kind.python, name)
+        if isinstance(kind, ListType):
+            return [self.value(kind.item, name, stack)]
+        if isinstance(kind, DictType):
+            return {"key": self.value(kind.value, name, stack)}
+        return self.model_data(self.models[kind.name], stack, required_only=False)
+
+    def scalar(self, python: str, name: str) -> Any:
+        number = self.next()
+        if python == "int":
+            return number
+        if python == "float":
+            return number + 0.5
+        if python == "bool":
+            return number % 2 == 1
+        label = name if _PLAIN_NAME.match(name) else "text"
+        return f"{label}-{number}"
+
+    def model_data(self, model: Model, stack: tuple[str, ...], *, required_only: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for field in model.fields:
+            recursive = isinstance(field.type, ModelType) and field.type.name in (*stack, model.name)
+            if required_only and not field.required:
+                continue
+            if recursive or (self._reaches(field.type, (*stack, model.name)) and not field.required):
+                if field.required:
+                    data[field.wire_name] = None
+                continue
+            data[field.wire_name] = self.value(field.type, field.wire_name, (*stack, model.name))
+        return data
+
+    def _reaches(self, kind: TypeRef, stack: tuple[str, ...]) -> bool:
+        if isinstance(kind, ListType):
+            return self._reaches(kind.item, stack)
+        if isinstance(kind, DictType):
+            return self._reaches(kind.value, stack)
+        return isinstance(kind, ModelType) and kind.name in stack
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def expected(self, kind: TypeRef | None, data: Any) -> str:
+        """Source for the value that parsing `data` as `kind` must give."""
+        if data is None or kind is None:
+            return py_literal(data)
+        if isinstance(kind, ModelType) and isinstance(data, dict):
+            return self.constructor(self.models[kind.name], data)
+        if isinstance(kind, ListType) and isinstance(data, list):
+            return "[" + ", ".join(self.expected(kind.item, item) for item in data) + "]"
+        if isinstance(kind, DictType) and isinstance(data, dict):
+            items = (f"{py_literal(k)}: {self.expected(kind.value, v)}" for k, v in data.items())
+            return "{" + ", ".join(items) + "}"
+        return py_literal(data)
+
+    def constructor(self, model: Model, data: dict[str, Any]) -> str:
+        arguments = [
+            f"{field.python_name}={self.expected(field.type, data[field.wire_name])}"
+            for field in model.fields
+            if field.wire_name in data
+        ]
+        return f"{model.name}({', '.join(arguments)})"
+
+    # -- cases -----------------------------------------------------------------------------
+
+    def model_case(self, model: Model) -> ModelCase:
+        full = self.model_data(model, (), required_only=False)
+        full["x-unknown-key"] = {"kept": [1, None]}
+        minimal = self.model_data(model, (), required_only=True)
+        return ModelCase(model, full, minimal, self.constructor(model, minimal))
+
+    def operation_case(self, operation: Operation) -> OperationCase:
+        arguments: list[str] = []
+        raw_path = decoded_path = operation.path
+        query: list[tuple[str, str]] = []
+        body: Any = None
+        for parameter in operation.parameters:
+            value = self.argument(parameter)
+            if parameter.location == "body":
+                body = value
+                source = self.expected(parameter.type, value)
+            else:
+                source = py_literal(value)
+            arguments.append(source if parameter.required else f"{parameter.python_name}={source}")
+            placeholder = "{" + parameter.wire_name + "}"
+            if parameter.location == "path":
+                raw_path = raw_path.replace(placeholder, quote(wire_text(value), safe=""))
+                decoded_path = decoded_path.replace(placeholder, wire_text(value))
+            elif parameter.location == "query":
+                query.append((parameter.wire_name, wire_text(value)))
+        query_string = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
+        status, kind, response_body = self.success(operation)
+        result_type = None
+        if isinstance(kind, ModelType) and isinstance(response_body, dict):
+            result_type = kind.name
+            checks = tuple(
+                comparison(f"result.{f.python_name}", self.expected(f.type, response_body[f.wire_name]))
+                for f in self.models[kind.name].fields
+                if f.wire_name in response_body
+            )
+        else:
+            checks = (comparison("result", self.expected(kind, response_body)),)
+        return OperationCase(
+            operation=operation,
+            call=", ".join(arguments),
+            server_path=BASE_PATH + decoded_path,
+            raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
+            json_body=body,
+            has_body=operation.body is not None,
+            response_status=status,
+            response_body=response_body,
+            has_response_body=kind is not None,
+            result_checks=checks,
+            result_type=result_type,
+            errors=self.error_cases(operation),
+        )
+
+    def argument(self, parameter: Parameter) -> Any:
+        return self.value(parameter.type, parameter.wire_name)
+
+    def success(self, operation: Operation) -> tuple[int, TypeRef | None, Any]:
+        responses = operation.success_responses
+        if not responses:
+            return 200, None, None
+        first = responses[0]
+        data = None if first.type is None else self.value(first.type, "result")
+        return int(first.status), first.type, data
+
+    def error_cases(self, operation: Operation) -> tuple[ErrorCase, ...]:
+        classes = {error.status: error for error in self.api.errors}
+        documented = {r.status: r.description for r in operation.error_responses}
+        default = documented.get("default")
+        cases = []
+        for status_text, description in documented.items():
+            if status_text.isdigit():
+                error = classes[int(status_text)]
+                cases.append(ErrorCase(error.status, error.name, description or error.phrase))
+        spare = next(s for s in UNDOCUMENTED_STATUSES if s not in classes)
+        cases.append(ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase))
+        return tuple(cases)
+
+
+def comparison(expression: str, expected: str) -> str:
+    """`is` for the singletons (as linters want), `==` for everything else."""
+    operator = "is" if expected in ("None", "True", "False") else "=="
+    return f"{expression} {operator} {expected}"
+
+
+def wire_text(value: Any) -> str:
+    """How a scalar parameter value is written on the wire."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def basic_authorization() -> str:
+    token = base64.b64encode(":".join(CREDENTIALS).encode()).decode()
+    return f"Basic {token}"

@@ -1,0 +1,279 @@
+"""Stage 1, load: read a spec file into plain JSON data, keeping positions for error reports.
+
+JSON goes through the `json` module. YAML goes through PyYAML's composer, and scalars are then
+resolved by the YAML 1.2 core schema rules narrowed to what JSON can say: only true/false,
+null/~/empty and plain decimal numbers are typed, so `2010-04-01`, `on`, `0123`, `0x1F` and `1:30`
+stay strings. Mapping keys are always strings (JSON object keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Finding, SpecError
+
+# Limits that keep hostile documents from exhausting memory or the stack.
+MAX_DEPTH = 200
+MAX_NODES = 2_000_000
+
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_TRUE = re.compile(r"(?:true|True|TRUE)\Z")
+_FALSE = re.compile(r"(?:false|False|FALSE)\Z")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+_Locator = Callable[[list[str]], "tuple[int, int] | None"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A loaded spec file: its data, its text digest and a way back from pointers to positions."""
+
+    path: Path
+    display_name: str
+    data: Any
+    digest: str
+    _locate: _Locator
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        """Line and column (1-based) of the value at a JSON pointer, or of its nearest parent."""
+        try:
+            return self._locate(split_pointer(pointer))
+        except (ValueError, RecursionError, IndexError):
+            return None
+
+    def finding(self, message: str, pointer: str) -> Finding:
+        position = self.locate(pointer)
+        line, column = position if position else (None, None)
+        return Finding(message, self.display_name, line, column, pointer)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
+
+
+def join_pointer(parts: list[str | int] | tuple[str | int, ...]) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def text_digest(text: str) -> str:
+    """sha256 of the text with line endings normalised, so a CRLF checkout digests the same."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def load_spec(path: Path, display_name: str) -> SourceFile:
+    """Read and parse a spec file; every failure is a SpecError naming the file."""
+    text = _read_text(path, display_name)
+    if path.suffix.lower() == ".json":
+        data, locate = _load_json(text, display_name)
+    else:
+        data, locate = _load_yaml(text, display_name)
+    if not isinstance(data, dict):
+        raise SpecError([Finding("the document must be a mapping (a JSON object)", display_name)])
+    return SourceFile(path, display_name, data, text_digest(text), locate)
+
+
+def _read_text(path: Path, display_name: str) -> str:
+    if path.is_dir():
+        raise SpecError([Finding("is a directory, not a spec file", display_name)])
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([Finding("no such file", display_name)]) from None
+    except OSError as error:
+        raise SpecError([Finding(f"cannot be read: {error.strerror}", display_name)]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"is not UTF-8 text (byte 0x{raw[error.start]:02x})"
+        raise SpecError([Finding(message, display_name, line, column)]) from None
+    if not text.strip():
+        raise SpecError([Finding("is empty", display_name)])
+    return text
+
+
+def _load_json(text: str, display_name: str) -> tuple[Any, _Locator]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        finding = Finding(f"invalid JSON: {error.msg}", display_name, error.lineno, error.colno)
+        raise SpecError([finding]) from None
+    except RecursionError:
+        raise SpecError([Finding("nesting is too deep to read", display_name)]) from None
+    _check_depth(data, display_name)
+    return data, lambda parts: _json_position(text, parts)
+
+
+def _check_depth(data: Any, display_name: str) -> None:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            message = f"nesting deeper than {MAX_DEPTH} levels is not supported"
+            raise SpecError([Finding(message, display_name)])
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
+
+
+def _json_position(text: str, parts: list[str]) -> tuple[int, int] | None:
+    """Find the value at a pointer by scanning the text; only called to report an error."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+    position = ws.match(text, 0).end()  # type: ignore[union-attr]
+    for part in parts:
+        opener = text[position : position + 1]
+        if opener not in ("{", "["):
+            break
+        position += 1
+        index = 0
+        found = False
+        while True:
+            position = ws.match(text, position).end()  # type: ignore[union-attr]
+            if text[position] in "]}":
+                break
+            if opener == "{":
+                key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+                position = ws.match(text, position).end() + 1  # type: ignore[union-attr]
+                position = ws.match(text, position).end()  # type: ignore[union-attr]
+                found = key == part
+            else:
+                found = str(index) == part
+                index += 1
+            if found:
+                break
+            _, position = decoder.raw_decode(text, position)
+            position = ws.match(text, position).end()  # type: ignore[union-attr]
+            if text[position] == ",":
+                position += 1
+        if not found:
+            break
+    return _line_column(text, position)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _yaml_loader_class() -> type[Any]:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str, display_name: str) -> tuple[Any, _Locator]:
+    try:
+        root = yaml.compose(text, Loader=_yaml_loader_class())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problem = error.problem or error.context or "invalid YAML"
+        raise SpecError([Finding(f"invalid YAML: {problem}", display_name, line, column)]) from None
+    except yaml.YAMLError as error:
+        raise SpecError([Finding(f"invalid YAML: {error}", display_name)]) from None
+    except RecursionError:
+        raise SpecError([Finding("nesting is too deep to read", display_name)]) from None
+    if root is None:
+        raise SpecError([Finding("is empty", display_name)])
+    data = _YamlConstructor(display_name).construct(root)
+    return data, lambda parts: _yaml_position(root, parts)
+
+
+class _YamlConstructor:
+    """Builds JSON data from YAML nodes without recursion, bounding depth and alias expansion."""
+
+    def __init__(self, display_name: str) -> None:
+        self.display_name = display_name
+        self.nodes = 0
+
+    def fail(self, message: str, node: yaml.Node) -> SpecError:
+        mark = node.start_mark
+        return SpecError([Finding(message, self.display_name, mark.line + 1, mark.column + 1)])
+
+    def construct(self, root: yaml.Node) -> Any:
+        result: list[Any] = []
+        # Each task fills one slot of a parent container: (node, depth, container, key).
+        tasks: list[tuple[yaml.Node, int, Any, Any]] = [(root, 1, result, None)]
+        while tasks:
+            node, depth, container, key = tasks.pop()
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                message = f"expands to more than {MAX_NODES} values (YAML alias expansion limit)"
+                raise self.fail(message, node)
+            if depth > MAX_DEPTH:
+                raise self.fail(f"nesting deeper than {MAX_DEPTH} levels is not supported", node)
+            value = self.shell(node)
+            if key is None:
+                container.append(value)
+            else:
+                container[key] = value
+            if isinstance(node, yaml.MappingNode):
+                for key_node, _ in node.value:
+                    value[self.key(key_node, value)] = None  # reserve the slot: keeps key order
+                slots = list(zip(value, (value_node for _, value_node in node.value)))
+                for name, value_node in reversed(slots):
+                    tasks.append((value_node, depth + 1, value, name))
+            elif isinstance(node, yaml.SequenceNode):
+                value.extend([None] * len(node.value))
+                for index in reversed(range(len(node.value))):
+                    tasks.append((node.value[index], depth + 1, value, index))
+        return result[0]
+
+    def shell(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return {}
+        if isinstance(node, yaml.SequenceNode):
+            return []
+        return resolve_scalar(node.value, plain=not node.style)  # C loader: "", Python: None
+
+    def key(self, node: yaml.Node, mapping: dict[str, Any]) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail("mapping keys must be plain strings", node)
+        if node.value in mapping:
+            raise self.fail(f"duplicate key {node.value!r}", node)
+        return str(node.value)
+
+
+def resolve_scalar(text: str, *, plain: bool = True) -> Any:
+    """Type a YAML scalar by the narrowed core schema; quoted and block scalars stay strings."""
+    if not plain:
+        return text
+    if _NULL.match(text):
+        return None
+    if _TRUE.match(text):
+        return True
+    if _FALSE.match(text):
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def _yaml_position(root: yaml.Node, parts: list[str]) -> tuple[int, int]:
+    node = root
+    for part in parts:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value if key.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            child = node.value[int(part)]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1, node.start_mark.column + 1

@@ -1,0 +1,138 @@
+"""The intermediate model: what the parser decides and the templates print.
+
+Frozen dataclasses only; every Python name in here is final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class ScalarType:
+    """A JSON scalar or untyped value: `python` is its annotation (str, int, float, bool, Any)."""
+
+    python: str
+
+
+@dataclass(frozen=True)
+class ListType:
+    item: TypeRef
+
+
+@dataclass(frozen=True)
+class DictType:
+    value: TypeRef
+
+
+@dataclass(frozen=True)
+class ModelType:
+    name: str  # the Python class name
+
+
+TypeRef = Union[ScalarType, ListType, DictType, ModelType]
+
+ANY = ScalarType("Any")
+
+
+@dataclass(frozen=True)
+class Field:
+    wire_name: str
+    python_name: str
+    type: TypeRef
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    pointer: str  # where the schema is in the spec
+
+
+@dataclass(frozen=True)
+class Parameter:
+    wire_name: str
+    python_name: str
+    location: str  # path, query, header, body
+    type: TypeRef
+    required: bool
+    description: str
+    default: Any = None
+    has_default: bool = False
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "404", "default"
+    description: str
+    type: TypeRef | None  # None: no body schema
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    http_method: str  # upper case
+    path: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]  # required ones first, each group in spec order
+    responses: tuple[Response, ...]
+    deprecated: bool
+
+    @property
+    def success_responses(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.status.startswith("2"))
+
+    @property
+    def error_responses(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if not r.status.startswith("2"))
+
+    @property
+    def positional_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.required)
+
+    @property
+    def keyword_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if not p.required)
+
+    @property
+    def body(self) -> Parameter | None:
+        return next((p for p in self.parameters if p.location == "body"), None)
+
+
+@dataclass(frozen=True)
+class ErrorClass:
+    status: int
+    name: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Security:
+    """How the client authenticates: `basic` (auth=), or none."""
+
+    kind: str  # "basic" or "none"
+    description: str
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    package: str
+    client_class: str
+    raw_client_class: str
+    host_url: str | None  # scheme://host/basePath when the spec has a host
+    security: Security
+    operations: tuple[Operation, ...]
+    models: tuple[Model, ...]
+    errors: tuple[ErrorClass, ...]
+
+    def model(self, name: str) -> Model:
+        return next(m for m in self.models if m.name == name)

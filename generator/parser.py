@@ -1,0 +1,399 @@
+"""Stage 3, parse: a validated Swagger 2.0 document into the typed intermediate model.
+
+Every decision about the output is taken here: names, types, which schemas become models.
+"""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from generator import naming
+from generator.errors import GeneratorError
+from generator.loader import SourceFile, join_pointer
+from generator.model import (
+    ANY,
+    Api,
+    DictType,
+    ErrorClass,
+    Field,
+    ListType,
+    Model,
+    ModelType,
+    Operation,
+    Parameter,
+    Response,
+    ScalarType,
+    Security,
+    TypeRef,
+)
+from generator.validator import HTTP_METHODS, effective_parameters, resolve_pointer
+
+# Names every generated package defines at module level next to the models.
+PACKAGE_NAMES = frozenset(
+    {"UNSET", "Unset", "Any", "ClassVar", "ApiError", "ConnectorError", "UnexpectedResponseError"}
+    | {"TransportError", "RawResponse", "Transport", "DecodeError", "ApiModel", "Mapping"}
+    | {"TracebackType", "USER_AGENT", "ERRORS_BY_STATUS", "HTTPServer", "Iterator"}
+)
+# Names the generated models define on every model class.
+MODEL_MEMBERS = frozenset({"to_dict", "from_dict", "additional_properties", "field", "dataclass"})
+# Module-level helpers that generated method bodies call.
+CLIENT_HELPERS = frozenset({"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings"})
+# Public attributes of the generated client class.
+CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
+
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def default_package_name(title: str) -> str:
+    base = naming.snake_case(title, fallback="api", prefix="api_")
+    return base if base.endswith("connector") else f"{base}_connector"
+
+
+def check_package_name(name: str) -> str:
+    import keyword
+
+    if not name.isidentifier() or not name.isascii() or keyword.iskeyword(name):
+        raise GeneratorError(f"--package {name!r} is not a valid Python package name")
+    return name
+
+
+def parse(source: SourceFile, package: str | None = None) -> Api:
+    return _Parser(source.data).parse(package)
+
+
+class _Parser:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        info = data.get("info") or {}
+        self.title = str(info.get("title") or "API")
+        self.client_class = naming.guard(
+            naming.pascal_case(self.title, fallback="Api", prefix="Api") + "Client", PACKAGE_NAMES
+        )
+        self.raw_client_class = f"{self.client_class}WithRawResponse"
+        self.errors = self._error_classes()
+        self.reserved_classes = PACKAGE_NAMES | {
+            self.client_class,
+            self.raw_client_class,
+            *(error.name for error in self.errors),
+        }
+        self.models: dict[str, Model] = {}  # by schema pointer, in discovery order
+        self.model_names: dict[str, str] = self._definition_names()
+        self.used_class_names = set(self.model_names.values()) | self.reserved_classes
+
+    def parse(self, package: str | None) -> Api:
+        info = self.data.get("info") or {}
+        for name, schema in (self.data.get("definitions") or {}).items():
+            if self._is_model(schema):
+                self._model_for(join_pointer(["definitions", name]), schema)
+        operations = self._operations()
+        return Api(
+            title=self.title,
+            version=str(info.get("version") or "0"),
+            description=_text(info.get("description")),
+            package=check_package_name(package) if package else default_package_name(self.title),
+            client_class=self.client_class,
+            raw_client_class=self.raw_client_class,
+            host_url=self._host_url(),
+            security=self._security(),
+            operations=operations,
+            models=self._ordered_models(),
+            errors=self.errors,
+        )
+
+    def _ordered_models(self) -> tuple[Model, ...]:
+        """Definitions in spec order, then inline schemas in the order they were met."""
+        definitions = list(self.data.get("definitions") or {})
+        rank = {join_pointer(["definitions", name]): index for index, name in enumerate(definitions)}
+        order = {pointer: index for index, pointer in enumerate(self.models)}
+        return tuple(
+            sorted(
+                self.models.values(),
+                key=lambda m: (rank.get(m.pointer, len(rank)), order[m.pointer]),
+            )
+        )
+
+    # -- names -----------------------------------------------------------------------------
+
+    def _definition_names(self) -> dict[str, str]:
+        definitions = self.data.get("definitions") or {}
+        candidates = [
+            (join_pointer(["definitions", name]), self._class_name(name))
+            for name, schema in definitions.items()
+            if self._is_model(schema)
+        ]
+        return naming.assign_unique(candidates, taken=self.reserved_classes)
+
+    def _class_name(self, name: str) -> str:
+        return naming.guard(naming.pascal_case(name, fallback="Model", prefix="Model"))
+
+    def _new_class_name(self, hint: str) -> str:
+        base = self._class_name(hint)
+        name, counter = base, 1
+        while name in self.used_class_names:
+            counter += 1
+            name = f"{base}_{counter}"
+        self.used_class_names.add(name)
+        return name
+
+    def _error_classes(self) -> tuple[ErrorClass, ...]:
+        statuses: set[int] = set()
+        for _, _, _, operation in self._iter_operations():
+            for status in (operation.get("responses") or {}):
+                if str(status).isdigit() and not str(status).startswith("2"):
+                    statuses.add(int(status))
+        classes = []
+        for status in sorted(statuses):
+            try:
+                phrase = http.HTTPStatus(status).phrase
+            except ValueError:
+                phrase = f"Status {status}"
+            name = naming.pascal_case(phrase, fallback=f"Status{status}", prefix="Status")
+            classes.append(ErrorClass(status, name if name.endswith("Error") else f"{name}Error", phrase))
+        return tuple(classes)
+
+    # -- schemas ---------------------------------------------------------------------------
+
+    def _resolve(self, value: Any) -> tuple[str | None, Any]:
+        """Follow `$ref` chains: (pointer of the last target, resolved value)."""
+        pointer = None
+        seen: set[str] = set()
+        while isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            pointer = value["$ref"][1:]
+            if pointer in seen:
+                raise GeneratorError(f"reference cycle through {value['$ref']!r}")
+            seen.add(pointer)
+            value = resolve_pointer(self.data, pointer)
+        return pointer, value
+
+    def _is_model(self, schema: Any) -> bool:
+        if not isinstance(schema, dict):
+            return False
+        if "allOf" in schema or schema.get("properties"):
+            return True
+        return schema.get("type") == "object" and not _is_map(schema)
+
+    def type_of(self, schema: Any, pointer: str, hint: str) -> TypeRef:
+        target, resolved = self._resolve(schema)
+        if target is not None:
+            if target in self.model_names:
+                self._model_for(target, resolved)
+                return ModelType(self.model_names[target])
+            pointer = target
+        if not isinstance(resolved, dict):
+            return ANY
+        if self._is_model(resolved):
+            return ModelType(self._model_for(pointer, resolved, hint).name)
+        kind = resolved.get("type")
+        if kind == "array":
+            items = resolved.get("items")
+            if not isinstance(items, dict):
+                return ListType(ANY)
+            return ListType(self.type_of(items, pointer + "/items", hint + "Item"))
+        if kind == "object" or _is_map(resolved):
+            extra = resolved.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                value_hint = hint + "Value"
+                return DictType(self.type_of(extra, pointer + "/additionalProperties", value_hint))
+            return DictType(ANY)
+        return ScalarType(_SCALARS.get(str(kind), "Any"))
+
+    def _model_for(self, pointer: str, schema: dict[str, Any], hint: str = "") -> Model:
+        if pointer in self.models:
+            return self.models[pointer]
+        name = self.model_names.get(pointer) or self._new_class_name(hint)
+        self.model_names[pointer] = name
+        # Registered before its fields are parsed, so that recursive schemas terminate.
+        placeholder = Model(name, "", (), pointer)
+        self.models[pointer] = placeholder
+        properties, required, description = self._flatten(schema, pointer)
+        model = Model(
+            name=name,
+            description=description,
+            fields=self._fields(name, pointer, properties, required),
+            pointer=pointer,
+        )
+        self.models[pointer] = model
+        return model
+
+    def _flatten(
+        self, schema: dict[str, Any], pointer: str
+    ) -> tuple[list[tuple[str, Any, str]], set[str], str]:
+        """Properties (wire name, schema, pointer), required names and description, `allOf`
+        parts merged in order."""
+        properties: dict[str, tuple[str, Any, str]] = {}
+        required: set[str] = set()
+        description = _text(schema.get("description") or schema.get("title"))
+        for index, part in enumerate(schema.get("allOf") or []):
+            target, resolved = self._resolve(part)
+            part_pointer = target or f"{pointer}/allOf/{index}"
+            if isinstance(resolved, dict):
+                sub_properties, sub_required, sub_description = self._flatten(resolved, part_pointer)
+                properties.update((p[0], p) for p in sub_properties)
+                required |= sub_required
+                description = description or sub_description
+        for wire_name, property_schema in (schema.get("properties") or {}).items():
+            property_pointer = join_pointer([*_parts(pointer), "properties", wire_name])
+            properties[wire_name] = (wire_name, property_schema, property_pointer)
+        required |= {str(name) for name in schema.get("required") or []}
+        return list(properties.values()), required, description
+
+    def _fields(
+        self, model_name: str, pointer: str, properties: list[tuple[str, Any, str]], required: set[str]
+    ) -> tuple[Field, ...]:
+        candidates = [
+            (wire, naming.guard(naming.snake_case(wire, fallback="field", prefix="field_"), MODEL_MEMBERS))
+            for wire, _, _ in properties
+        ]
+        names = naming.assign_unique(candidates)
+        fields = []
+        for wire, schema, property_pointer in properties:
+            hint = model_name + naming.pascal_case(wire, fallback="Field", prefix="Field")
+            _, resolved = self._resolve(schema)
+            fields.append(
+                Field(
+                    wire_name=wire,
+                    python_name=names[wire],
+                    type=self.type_of(schema, property_pointer, hint),
+                    required=wire in required,
+                    description=_describe(resolved),
+                )
+            )
+        return tuple(fields)
+
+    # -- operations ------------------------------------------------------------------------
+
+    def _iter_operations(self) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+        found = []
+        for path, item in (self.data.get("paths") or {}).items():
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                if isinstance(item.get(method), dict):
+                    found.append((path, method, item, item[method]))
+        return found
+
+    def _operations(self) -> tuple[Operation, ...]:
+        found = self._iter_operations()
+        candidates = []
+        for path, method, _, operation in found:
+            identifier = operation.get("operationId") or f"{method} {path}"
+            preferred = naming.snake_case(str(identifier), fallback=method, prefix="op_")
+            candidates.append((join_pointer(["paths", path, method]), naming.guard(preferred, CLIENT_MEMBERS)))
+        method_names = naming.assign_unique(candidates)
+        operations = []
+        for path, method, item, operation in found:
+            pointer = join_pointer(["paths", path, method])
+            operations.append(self._operation(path, method, item, operation, method_names[pointer]))
+        return tuple(operations)
+
+    def _operation(
+        self, path: str, method: str, item: dict[str, Any], operation: dict[str, Any], method_name: str
+    ) -> Operation:
+        operation_id = str(operation.get("operationId") or method_name)
+        hint = naming.pascal_case(operation_id, fallback="Operation", prefix="Op")
+        return Operation(
+            operation_id=operation_id,
+            method_name=method_name,
+            http_method=method.upper(),
+            path=path,
+            summary=_text(operation.get("summary")),
+            description=_text(operation.get("description")),
+            parameters=self._parameters(item, operation, hint),
+            responses=self._responses(operation, hint),
+            deprecated=operation.get("deprecated") is True,
+        )
+
+    def _parameters(self, item: dict[str, Any], operation: dict[str, Any], hint: str) -> tuple[Parameter, ...]:
+        raw = [p for _, p in effective_parameters(self.data, item, operation)]
+        explicit = {
+            f"{p.get('in')}:{p.get('name')}" for p in raw if isinstance(p.get("x-ms-client-name"), str)
+        }
+        candidates = []
+        for parameter in raw:
+            spelled = parameter.get("x-ms-client-name") or parameter.get("name") or ""
+            preferred = naming.guard(
+                naming.snake_case(str(spelled), fallback="param", prefix="param_"), CLIENT_HELPERS
+            )
+            candidates.append((f"{parameter.get('in')}:{parameter.get('name')}", preferred))
+        names = naming.assign_unique(candidates, explicit=explicit)
+        parameters = []
+        for parameter in raw:
+            location = str(parameter.get("in"))
+            wire = str(parameter.get("name"))
+            if location == "body":
+                schema = parameter.get("schema") or {}
+                kind = self.type_of(schema, "", hint + "Body")
+            else:
+                kind = self.type_of(parameter, "", hint + naming.pascal_case(wire, fallback="P", prefix="P"))
+            parameters.append(
+                Parameter(
+                    wire_name=wire,
+                    python_name=names[f"{location}:{wire}"],
+                    location=location,
+                    type=kind,
+                    required=parameter.get("required") is True,
+                    description=_describe(parameter),
+                    default=parameter.get("default"),
+                    has_default="default" in parameter,
+                )
+            )
+        return tuple(sorted(parameters, key=lambda p: not p.required))
+
+    def _responses(self, operation: dict[str, Any], hint: str) -> tuple[Response, ...]:
+        responses = operation.get("responses") or {}
+        with_schema = [s for s, r in responses.items() if isinstance(self._resolve(r)[1], dict) and self._resolve(r)[1].get("schema")]
+        result = []
+        for status in sorted(responses, key=_status_order):
+            _, response = self._resolve(responses[status])
+            response = response if isinstance(response, dict) else {}
+            schema = response.get("schema")
+            suffix = "Response" if len(with_schema) <= 1 else f"Response{status}".replace("default", "Default")
+            kind = self.type_of(schema, "", hint + suffix) if isinstance(schema, dict) else None
+            result.append(Response(str(status), _text(response.get("description")), kind))
+        return tuple(result)
+
+    # -- connection ------------------------------------------------------------------------
+
+    def _host_url(self) -> str | None:
+        host = self.data.get("host")
+        if not host:
+            return None
+        schemes = self.data.get("schemes") or ["https"]
+        scheme = "https" if "https" in schemes else str(schemes[0])
+        return f"{scheme}://{host}{self.data.get('basePath') or ''}".rstrip("/")
+
+    def _security(self) -> Security:
+        definitions = self.data.get("securityDefinitions") or {}
+        for requirement in self.data.get("security") or []:
+            for name in requirement:
+                scheme = definitions.get(name) or {}
+                if scheme.get("type") == "basic":
+                    return Security("basic", _text(scheme.get("description")))
+        return Security("none", "")
+
+
+def _is_map(schema: dict[str, Any]) -> bool:
+    extra = schema.get("additionalProperties")
+    return not schema.get("properties") and extra not in (None, False)
+
+
+def _parts(pointer: str) -> list[str]:
+    from generator.loader import split_pointer
+
+    return split_pointer(pointer)
+
+
+def _status_order(status: Any) -> tuple[int, str]:
+    text = str(status)
+    return (int(text), text) if text.isdigit() else (1000, text)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _describe(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    return _text(schema.get("description")) or _text(schema.get("x-ms-summary")) or _text(schema.get("title"))

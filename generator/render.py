@@ -1,0 +1,218 @@
+"""Stage 4, render: the intermediate model through the Jinja2 templates into Python source.
+
+Templates come from the top-level `templates/` folder (packaged as `generator/templates` in the
+wheel); `--templates DIR` overrides single templates by file name. Templates only loop and print:
+names, types and test data are decided in Python, and spec text goes through the escaping filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator import docs, escape, types
+from generator.errors import GeneratorError
+from generator.examples import BASE_PATH, CREDENTIALS, ExampleFactory, basic_authorization
+from generator.model import Api, DictType, ListType, ModelType, Operation, TypeRef
+
+# (template, path inside the package); the tests are left out with --no-tests.
+PACKAGE_FILES = (
+    ("__init__.py.jinja", "__init__.py"),
+    ("_runtime.py.jinja", "_runtime.py"),
+    ("errors.py.jinja", "errors.py"),
+    ("models.py.jinja", "models.py"),
+    ("client.py.jinja", "client.py"),
+    ("py.typed.jinja", "py.typed"),
+)
+TEST_FILES = (
+    ("tests/__init__.py.jinja", "tests/__init__.py"),
+    ("tests/test_client.py.jinja", "tests/test_client.py"),
+    ("tests/test_models.py.jinja", "tests/test_models.py"),
+)
+
+
+def builtin_templates() -> Path:
+    installed = Path(__file__).parent / "templates"
+    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def template_names(with_tests: bool) -> list[tuple[str, str]]:
+    return list(PACKAGE_FILES + (TEST_FILES if with_tests else ()))
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    header: str  # comment lines opening every Python file
+    with_tests: bool
+    templates: Path | None  # the user's override folder
+
+
+def environment(overrides: Path | None) -> jinja2.Environment:
+    search = [str(overrides)] if overrides else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*search, str(builtin_templates())]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        literal=escape.py_literal,
+        comment=escape.comment,
+        docstring=escape.docstring,
+        annotation=types.annotation,
+        field_annotation=types.field_annotation,
+        parameter_annotation=types.parameter_annotation,
+        decoder=types.decoder,
+        isorted=isort_order,
+        response_decoder=types.response_decoder,
+    )
+    return env
+
+
+def render(api: Api, options: RenderOptions) -> dict[str, str]:
+    """Source text by path inside the package, unformatted."""
+    env = environment(options.templates)
+    context = _context(api, options)
+    rendered = {}
+    for template_name, path in template_names(options.with_tests):
+        try:
+            rendered[path] = env.get_template(template_name).render(context)
+        except jinja2.TemplateSyntaxError as error:
+            raise GeneratorError(f"template {error.filename}:{error.lineno}: {error.message}") from None
+        except jinja2.TemplateError as error:
+            raise GeneratorError(f"template {template_name} failed: {error}") from None
+    return rendered
+
+
+def isort_order(names: object) -> list[str]:
+    """Names in the order isort and ruff want in imports and `__all__`: CONSTANTS, Classes,
+    then everything else, each alphabetically."""
+    def kind(name: str) -> int:
+        if name.isupper() and len(name) > 1:
+            return 0
+        return 1 if name[:1].isupper() else 2
+
+    return sorted((str(n) for n in names), key=lambda n: (kind(n), n))  # type: ignore[attr-defined]
+
+
+def template_sources(overrides: Path | None, with_tests: bool) -> dict[str, str]:
+    """The text of every template a generation uses, for the manifest's fingerprint."""
+    loader = environment(overrides).loader
+    assert loader is not None
+    env = environment(overrides)
+    return {
+        name: loader.get_source(env, name)[0] for name, _ in template_names(with_tests)
+    }
+
+
+def _context(api: Api, options: RenderOptions) -> dict[str, object]:
+    examples = ExampleFactory(api)
+    operation_cases = [examples.operation_case(op) for op in api.operations]
+    return {
+        "api": api,
+        "header": options.header,
+        "raw_class": api.raw_client_class,
+        "user_agent": f"{api.package}/{api.version}",
+        "package_docstring": docs.client_doc(api).split("\n\nArgs:")[0],
+        "client_docstring": docs.client_doc(api),
+        "model_docstrings": {m.name: docs.model_doc(m) for m in api.models},
+        "operation_docstrings": {op.method_name: docs.operation_doc(op, api) for op in api.operations},
+        "raw_docstrings": {op.method_name: docs.raw_operation_doc(op, api) for op in api.operations},
+        "signatures": {op.method_name: _signature(op) for op in api.operations},
+        "forwards": {op.method_name: _forward(op) for op in api.operations},
+        "returns": {
+            op.method_name: types.return_annotation([r.type for r in op.success_responses])
+            for op in api.operations
+        },
+        "models_runtime_imports": _models_runtime_imports(api),
+        "client_imports": _client_runtime_imports(api),
+        "client_uses_any": any(
+            "Any" in _signature(op) + types.return_annotation([r.type for r in op.success_responses])
+            for op in api.operations
+        ),
+        "model_imports": _client_model_imports(api),
+        "test_model_imports": sorted(
+            {case.result_type for case in operation_cases if case.result_type}
+            | set().union(*(_model_names(op.body.type) for op in api.operations if op.body))
+        ),
+        "error_exports": {"ApiError", "ConnectorError", "DecodeError", "TransportError"}
+        | {"UnexpectedResponseError"}
+        | {e.name for e in api.errors},
+        "exported_names": sorted(
+            {"UNSET", "Unset", "RawResponse", api.client_class, "ApiError", "ConnectorError"}
+            | {"DecodeError", "TransportError", "UnexpectedResponseError"}
+            | {e.name for e in api.errors}
+            | {m.name for m in api.models}
+        ),
+        "model_cases": [examples.model_case(model) for model in api.models],
+        "operation_cases": operation_cases,
+        "base_path": BASE_PATH,
+        "credentials": CREDENTIALS,
+        "authorization": basic_authorization(),
+    }
+
+
+def _signature(op: Operation) -> str:
+    """The parameters after `self`: required ones positional, optional ones keyword-only."""
+    parts = [f"{p.python_name}: {types.parameter_annotation(p)}" for p in op.positional_parameters]
+    if op.keyword_parameters:
+        parts.append("*")
+        parts += [f"{p.python_name}: {types.parameter_annotation(p)} = None" for p in op.keyword_parameters]
+    return "".join(f", {part}" for part in parts)
+
+
+def _forward(op: Operation) -> str:
+    """The arguments passing a method's parameters on to its raw twin."""
+    positional = [p.python_name for p in op.positional_parameters]
+    keywords = [f"{p.python_name}={p.python_name}" for p in op.keyword_parameters]
+    return ", ".join(positional + keywords)
+
+
+def _model_names(kind: TypeRef | None) -> set[str]:
+    if isinstance(kind, ModelType):
+        return {kind.name}
+    if isinstance(kind, ListType):
+        return _model_names(kind.item)
+    if isinstance(kind, DictType):
+        return _model_names(kind.value)
+    return set()
+
+
+def _decoders(kinds: list[TypeRef | None]) -> str:
+    return " ".join(types.response_decoder(kind) for kind in kinds)
+
+
+def _models_runtime_imports(api: Api) -> list[str]:
+    fields = [f for m in api.models for f in m.fields]
+    if not api.models:
+        return []
+    names = {"ApiModel", "expect_object", "serialize"}
+    if fields:
+        names.add("UNSET")
+    if any(types.field_annotation(f).endswith("| Unset") for f in fields):
+        names.add("Unset")
+    spelled = " ".join(types.decoder(f.type) or "" for f in fields)
+    names |= {name for name in ("list_of", "dict_of") if f"{name}(" in spelled}
+    if spelled.strip():
+        names.add("decode")
+    return sorted(names)
+
+
+def _client_runtime_imports(api: Api) -> list[str]:
+    spelled = _decoders([r.type for op in api.operations for r in op.success_responses])
+    helpers = ("list_of", "dict_of", "no_content", "parse_json")
+    return sorted({"RawResponse", "Transport"} | {name for name in helpers if name in spelled})
+
+
+def _client_model_imports(api: Api) -> list[str]:
+    names: set[str] = set()
+    for op in api.operations:
+        for parameter in op.parameters:
+            names |= _model_names(parameter.type)
+        for response in op.success_responses:
+            names |= _model_names(response.type)
+    return sorted(names)

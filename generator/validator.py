@@ -1,0 +1,210 @@
+"""Stage 2, validate: openapi-spec-validator for Swagger 2.0, plus the semantic checks it lacks.
+
+The validator is never allowed to resolve a reference by itself (it would fetch `http:` URLs and
+read `file:` paths anywhere on disk): references are checked here first, and the validator runs
+with no resolver handlers at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator.errors import Finding, SpecError
+from generator.loader import SourceFile, join_pointer, split_pointer
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+_TEMPLATE_NAME = re.compile(r"\{([^{}]*)\}")
+
+
+def validate(source: SourceFile) -> list[Finding]:
+    """Every problem in the document; an empty list means it can be generated from."""
+    if source.data.get("swagger") != "2.0":
+        found = source.data.get("swagger", source.data.get("openapi"))
+        message = f"only Swagger 2.0 is supported (swagger: \"2.0\"); found {found!r}"
+        return [source.finding(message, "/swagger")]
+    reference_problems = list(_reference_problems(source))
+    problems = reference_problems + list(_schema_problems(source, reference_problems))
+    problems += _semantic_problems(source)
+    return _sorted_unique(problems)
+
+
+def validate_or_raise(source: SourceFile) -> None:
+    problems = validate(source)
+    if problems:
+        raise SpecError(problems)
+
+
+def _sorted_unique(findings: list[Finding]) -> list[Finding]:
+    unique = {(f.line or 0, f.column or 0, f.pointer or "", f.message): f for f in findings}
+    return [unique[key] for key in sorted(unique)]
+
+
+def iter_references(data: Any) -> Iterator[tuple[str, str]]:
+    """(pointer of the `$ref` object, reference) for every `$ref` in the document."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            reference = value.get("$ref")
+            if isinstance(reference, str):
+                yield join_pointer(path), reference
+            stack.extend((child, (*path, key)) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend((child, (*path, index)) for index, child in enumerate(value))
+
+
+def resolve_pointer(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer; KeyError when there is none."""
+    value = data
+    for part in split_pointer(pointer):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            raise KeyError(pointer)
+    return value
+
+
+def _reference_problems(source: SourceFile) -> Iterator[Finding]:
+    for pointer, reference in iter_references(source.data):
+        where = pointer + "/$ref"
+        if not reference.startswith("#"):
+            yield source.finding(
+                f"reference {reference!r} points outside this document; only local references"
+                " ('#/...') are supported",
+                where,
+            )
+            continue
+        try:
+            target = resolve_pointer(source.data, reference[1:])
+        except KeyError:
+            yield source.finding(f"unresolved reference {reference!r}", where)
+            continue
+        if isinstance(target, dict) and target.get("$ref") == reference:
+            yield source.finding(f"reference {reference!r} refers only to itself", where)
+
+
+def _schema_problems(source: SourceFile, reference_problems: list[Finding]) -> Iterator[Finding]:
+    from jsonschema.exceptions import ValidationError, best_match
+    from openapi_spec_validator.schemas import openapi_v2_schema_validator
+
+    for error in openapi_v2_schema_validator.iter_errors(source.data):
+        detail = best_match(error.context) if error.context else error
+        yield source.finding(_short(detail.message), join_pointer(list(detail.absolute_path)))
+    if reference_problems:
+        return  # the keyword checks below follow references and cannot run past broken ones
+    try:
+        for error in _isolated_validator(source.data).iter_errors():
+            path = list(error.absolute_path) if isinstance(error, ValidationError) else []
+            yield source.finding(_short(str(getattr(error, "message", error))), join_pointer(path))
+    except Exception as error:  # the validator's own failure must not become a traceback
+        yield source.finding(f"the validator could not check this document: {error}", "")
+
+
+def _isolated_validator(data: dict[str, Any]) -> Any:
+    from openapi_spec_validator.validation import OpenAPIV2SpecValidator
+
+    class IsolatedValidator(OpenAPIV2SpecValidator):  # type: ignore[misc]
+        resolver_handlers: dict[str, Any] = {}
+
+    return IsolatedValidator(data)
+
+
+def _short(message: str, limit: int = 300) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _semantic_problems(source: SourceFile) -> list[Finding]:
+    problems: list[Finding] = []
+    operation_ids: dict[str, str] = {}
+    paths = source.data.get("paths")
+    if not isinstance(paths, dict):
+        return problems
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            pointer = join_pointer(["paths", path, method])
+            problems += _path_parameter_problems(source, path, item, operation, pointer)
+            problems += _client_name_problems(source, item, operation, pointer)
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                if operation_id in operation_ids:
+                    message = (
+                        f"duplicate operationId {operation_id!r}"
+                        f" (also at {operation_ids[operation_id]})"
+                    )
+                    problems.append(source.finding(message, pointer + "/operationId"))
+                else:
+                    operation_ids[operation_id] = pointer
+    return problems
+
+
+def effective_parameters(
+    data: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The operation's parameters (pointer, resolved object), path-level ones it does not override
+    first; both lists may use `$ref`."""
+    path_level = _resolved_parameters(data, item.get("parameters"), "parameters")
+    own = _resolved_parameters(data, operation.get("parameters"), "parameters")
+    overridden = {(p.get("name"), p.get("in")) for _, p in own}
+    inherited = [(ptr, p) for ptr, p in path_level if (p.get("name"), p.get("in")) not in overridden]
+    return inherited + own
+
+
+def _resolved_parameters(data: Any, parameters: Any, _: str) -> list[tuple[str, dict[str, Any]]]:
+    resolved: list[tuple[str, dict[str, Any]]] = []
+    if not isinstance(parameters, list):
+        return resolved
+    for parameter in parameters:
+        pointer = ""
+        if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+            pointer = parameter["$ref"][1:]
+            try:
+                parameter = resolve_pointer(data, pointer)
+            except KeyError:
+                continue
+        if isinstance(parameter, dict):
+            resolved.append((pointer, parameter))
+    return resolved
+
+
+def _path_parameter_problems(
+    source: SourceFile, path: str, item: dict[str, Any], operation: dict[str, Any], pointer: str
+) -> list[Finding]:
+    parameters = effective_parameters(source.data, item, operation)
+    declared = {p.get("name") for _, p in parameters if p.get("in") == "path"}
+    templated = set(_TEMPLATE_NAME.findall(path))
+    problems = []
+    for name in sorted(templated - declared):
+        message = f"path template names {{{name}}} but the operation declares no such path parameter"
+        problems.append(source.finding(message, pointer))
+    for name in sorted(str(n) for n in declared - templated):
+        message = f"path parameter {name!r} does not appear in the path template {path!r}"
+        problems.append(source.finding(message, pointer + "/parameters"))
+    return problems
+
+
+def _client_name_problems(
+    source: SourceFile, item: dict[str, Any], operation: dict[str, Any], pointer: str
+) -> list[Finding]:
+    seen: dict[str, str] = {}
+    problems = []
+    for index, (_, parameter) in enumerate(effective_parameters(source.data, item, operation)):
+        client_name = parameter.get("x-ms-client-name")
+        if not isinstance(client_name, str):
+            continue
+        if client_name in seen:
+            message = (
+                f"x-ms-client-name {client_name!r} is given to both {seen[client_name]!r}"
+                f" and {parameter.get('name')!r}"
+            )
+            problems.append(source.finding(message, f"{pointer}/parameters/{index}"))
+        seen[client_name] = str(parameter.get("name"))
+    return problems
