@@ -45,7 +45,10 @@ class OperationCase:
     call: str  # the call's argument list, as source
     server_path: str  # the decoded path the test server matches
     raw_uri: str  # path and query exactly as sent
+    minimal_call: str | None  # only the required arguments, when there are optional ones
+    minimal_raw_uri: str
     json_body: Any
+    headers: tuple[tuple[str, str], ...]  # header parameters as sent
     has_body: bool
     response_status: int
     response_body: Any
@@ -68,6 +71,7 @@ class ExampleFactory:
         self.api = api
         self.models = {model.name: model for model in api.models}
         self.counter = 0
+        self.constructed: set[str] = set()  # model classes the expectations spell out
 
     def next(self) -> int:
         self.counter += 1
@@ -131,6 +135,7 @@ class ExampleFactory:
         return py_literal(data)
 
     def constructor(self, model: Model, data: dict[str, Any]) -> str:
+        self.constructed.add(model.name)
         arguments = [
             f"{field.python_name}={self.expected(field.type, data[field.wire_name])}"
             for field in model.fields
@@ -148,8 +153,10 @@ class ExampleFactory:
 
     def operation_case(self, operation: Operation) -> OperationCase:
         arguments: list[str] = []
+        required_arguments: list[str] = []
         raw_path = decoded_path = operation.path
         query: list[tuple[str, str]] = []
+        headers: list[tuple[str, str]] = []
         body: Any = None
         for parameter in operation.parameters:
             value = self.argument(parameter)
@@ -159,12 +166,16 @@ class ExampleFactory:
             else:
                 source = py_literal(value)
             arguments.append(source if parameter.required else f"{parameter.python_name}={source}")
+            if parameter.required:
+                required_arguments.append(source)
             placeholder = "{" + parameter.wire_name + "}"
             if parameter.location == "path":
                 raw_path = raw_path.replace(placeholder, quote(wire_text(value), safe=""))
                 decoded_path = decoded_path.replace(placeholder, wire_text(value))
             elif parameter.location == "query":
                 query.append((parameter.wire_name, wire_text(value)))
+            elif parameter.location == "header":
+                headers.append((parameter.wire_name, wire_text(value)))
         query_string = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
         status, kind, response_body = self.success(operation)
         result_type = None
@@ -182,7 +193,10 @@ class ExampleFactory:
             call=", ".join(arguments),
             server_path=BASE_PATH + decoded_path,
             raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
+            minimal_call=", ".join(required_arguments) if operation.keyword_parameters else None,
+            minimal_raw_uri=BASE_PATH + raw_path + self._required_query(operation, query),
             json_body=body,
+            headers=tuple(headers),
             has_body=operation.body is not None,
             response_status=status,
             response_body=response_body,
@@ -191,6 +205,12 @@ class ExampleFactory:
             result_type=result_type,
             errors=self.error_cases(operation),
         )
+
+    @staticmethod
+    def _required_query(operation: Operation, query: list[tuple[str, str]]) -> str:
+        required = {p.wire_name for p in operation.parameters if p.required and p.location == "query"}
+        pairs = [(k, v) for k, v in query if k in required]
+        return ("?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)) if pairs else ""
 
     def argument(self, parameter: Parameter) -> Any:
         return self.value(parameter.type, parameter.wire_name)

@@ -299,13 +299,16 @@ class _Parser:
             path=path,
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
-            parameters=self._parameters(item, operation, hint),
-            responses=self._responses(operation, hint),
+            parameters=self._parameters(item, operation, join_pointer(["paths", path, method]), hint),
+            responses=self._responses(operation, join_pointer(["paths", path, method]), hint),
             deprecated=operation.get("deprecated") is True,
         )
 
-    def _parameters(self, item: dict[str, Any], operation: dict[str, Any], hint: str) -> tuple[Parameter, ...]:
-        raw = [p for _, p in effective_parameters(self.data, item, operation)]
+    def _parameters(
+        self, item: dict[str, Any], operation: dict[str, Any], pointer: str, hint: str
+    ) -> tuple[Parameter, ...]:
+        found = effective_parameters(self.data, item, operation, pointer)
+        raw = [p for _, p in found]
         explicit = {
             f"{p.get('in')}:{p.get('name')}" for p in raw if isinstance(p.get("x-ms-client-name"), str)
         }
@@ -318,14 +321,14 @@ class _Parser:
             candidates.append((f"{parameter.get('in')}:{parameter.get('name')}", preferred))
         names = naming.assign_unique(candidates, explicit=explicit)
         parameters = []
-        for parameter in raw:
+        for pointer, parameter in found:
             location = str(parameter.get("in"))
             wire = str(parameter.get("name"))
             if location == "body":
                 schema = parameter.get("schema") or {}
-                kind = self.type_of(schema, "", hint + "Body")
+                kind = self.type_of(schema, pointer + "/schema", hint + "Body")
             else:
-                kind = self.type_of(parameter, "", hint + naming.pascal_case(wire, fallback="P", prefix="P"))
+                kind = self.type_of(parameter, pointer, hint + naming.pascal_case(wire, fallback="P", prefix="P"))
             parameters.append(
                 Parameter(
                     wire_name=wire,
@@ -340,16 +343,20 @@ class _Parser:
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
 
-    def _responses(self, operation: dict[str, Any], hint: str) -> tuple[Response, ...]:
+    def _responses(self, operation: dict[str, Any], pointer: str, hint: str) -> tuple[Response, ...]:
         responses = operation.get("responses") or {}
-        with_schema = [s for s, r in responses.items() if isinstance(self._resolve(r)[1], dict) and self._resolve(r)[1].get("schema")]
+        resolved = {}
+        for status, response in responses.items():
+            target, value = self._resolve(response)
+            where = target or join_pointer([*_parts(pointer), "responses", status])
+            resolved[status] = (where, value if isinstance(value, dict) else {})
+        with_schema = [status for status, (_, r) in resolved.items() if isinstance(r.get("schema"), dict)]
         result = []
         for status in sorted(responses, key=_status_order):
-            _, response = self._resolve(responses[status])
-            response = response if isinstance(response, dict) else {}
+            where, response = resolved[status]
             schema = response.get("schema")
-            suffix = "Response" if len(with_schema) <= 1 else f"Response{status}".replace("default", "Default")
-            kind = self.type_of(schema, "", hint + suffix) if isinstance(schema, dict) else None
+            suffix = "Response" if len(with_schema) <= 1 else f"Response{status}".title()
+            kind = self.type_of(schema, where + "/schema", hint + suffix) if isinstance(schema, dict) else None
             result.append(Response(str(status), _text(response.get("description")), kind))
         return tuple(result)
 

@@ -112,8 +112,11 @@ def template_sources(overrides: Path | None, with_tests: bool) -> dict[str, str]
 def _context(api: Api, options: RenderOptions) -> dict[str, object]:
     examples = ExampleFactory(api)
     operation_cases = [examples.operation_case(op) for op in api.operations]
+    test_model_imports = {c.result_type for c in operation_cases if c.result_type} | examples.constructed
+    model_cases = [examples.model_case(model) for model in api.models]
     return {
         "api": api,
+        "test_model_imports": sorted(test_model_imports),
         "header": options.header,
         "raw_class": api.raw_client_class,
         "user_agent": f"{api.package}/{api.version}",
@@ -135,10 +138,6 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             for op in api.operations
         ),
         "model_imports": _client_model_imports(api),
-        "test_model_imports": sorted(
-            {case.result_type for case in operation_cases if case.result_type}
-            | set().union(*(_model_names(op.body.type) for op in api.operations if op.body))
-        ),
         "error_exports": {"ApiError", "ConnectorError", "DecodeError", "TransportError"}
         | {"UnexpectedResponseError"}
         | {e.name for e in api.errors},
@@ -148,7 +147,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             | {e.name for e in api.errors}
             | {m.name for m in api.models}
         ),
-        "model_cases": [examples.model_case(model) for model in api.models],
+        "model_cases": model_cases,
         "operation_cases": operation_cases,
         "base_path": BASE_PATH,
         "credentials": CREDENTIALS,

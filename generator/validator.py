@@ -147,23 +147,24 @@ def _semantic_problems(source: SourceFile) -> list[Finding]:
 
 
 def effective_parameters(
-    data: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
+    data: dict[str, Any], item: dict[str, Any], operation: dict[str, Any], pointer: str = ""
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The operation's parameters (pointer, resolved object), path-level ones it does not override
-    first; both lists may use `$ref`."""
-    path_level = _resolved_parameters(data, item.get("parameters"), "parameters")
-    own = _resolved_parameters(data, operation.get("parameters"), "parameters")
+    """The operation's parameters as (pointer, resolved object): the path-level ones it does not
+    override first. `pointer` is the operation's own; both lists may use `$ref`."""
+    item_pointer = pointer.rsplit("/", 1)[0]
+    path_level = _resolved_parameters(data, item.get("parameters"), item_pointer + "/parameters")
+    own = _resolved_parameters(data, operation.get("parameters"), pointer + "/parameters")
     overridden = {(p.get("name"), p.get("in")) for _, p in own}
     inherited = [(ptr, p) for ptr, p in path_level if (p.get("name"), p.get("in")) not in overridden]
     return inherited + own
 
 
-def _resolved_parameters(data: Any, parameters: Any, _: str) -> list[tuple[str, dict[str, Any]]]:
+def _resolved_parameters(data: Any, parameters: Any, base: str) -> list[tuple[str, dict[str, Any]]]:
     resolved: list[tuple[str, dict[str, Any]]] = []
     if not isinstance(parameters, list):
         return resolved
-    for parameter in parameters:
-        pointer = ""
+    for index, parameter in enumerate(parameters):
+        pointer = f"{base}/{index}"
         if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
             pointer = parameter["$ref"][1:]
             try:
@@ -178,7 +179,7 @@ def _resolved_parameters(data: Any, parameters: Any, _: str) -> list[tuple[str, 
 def _path_parameter_problems(
     source: SourceFile, path: str, item: dict[str, Any], operation: dict[str, Any], pointer: str
 ) -> list[Finding]:
-    parameters = effective_parameters(source.data, item, operation)
+    parameters = effective_parameters(source.data, item, operation, pointer)
     declared = {p.get("name") for _, p in parameters if p.get("in") == "path"}
     templated = set(_TEMPLATE_NAME.findall(path))
     problems = []
@@ -196,7 +197,7 @@ def _client_name_problems(
 ) -> list[Finding]:
     seen: dict[str, str] = {}
     problems = []
-    for index, (_, parameter) in enumerate(effective_parameters(source.data, item, operation)):
+    for index, (_, parameter) in enumerate(effective_parameters(source.data, item, operation, pointer)):
         client_name = parameter.get("x-ms-client-name")
         if not isinstance(client_name, str):
             continue

@@ -179,12 +179,8 @@ class TwilioClientWithRawResponse:
         return self._transport.request(
             "GET",
             "/Messages/{MessageId}.json",
-            path_params={
-                "MessageId": message_id,
-            },
-            responses={
-                "200": Message.from_dict,
-            },
+            path_params={"MessageId": message_id},
+            responses={"200": Message.from_dict},
             errors={
                 "400": "Bad Request",
                 "404": "Message not found",
@@ -220,9 +216,7 @@ class TwilioClientWithRawResponse:
                 ("PageSize", page_size),
                 ("Page", page),
             ],
-            responses={
-                "200": MessageList.from_dict,
-            },
+            responses={"200": MessageList.from_dict},
             errors={
                 "400": "Bad Request",
                 "500": "Internal Server Error. Unknown error occured",
@@ -241,9 +235,7 @@ class TwilioClientWithRawResponse:
             "POST",
             "/Messages.json",
             json_body=send_message_request,
-            responses={
-                "200": Message.from_dict,
-            },
+            responses={"200": Message.from_dict},
             errors={
                 "400": "Bad Request",
                 "500": "Internal Server Error. Unknown error occurred",

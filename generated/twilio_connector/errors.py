@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import http
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -79,6 +80,13 @@ ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 
+def _reason_phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP status {status}"
+
+
 def error_for_status(
     response: httpx.Response, descriptions: Mapping[str, str]
 ) -> ApiError:
@@ -87,7 +95,7 @@ def error_for_status(
     description = (
         descriptions.get(str(status))
         or descriptions.get("default")
-        or response.reason_phrase
+        or _reason_phrase(status)
     )
     try:
         body = json.loads(response.content) if response.content else None

@@ -33,6 +33,84 @@ BASE_PATH = "/api"
 CREDENTIALS = ("user-1", "secret-1")
 AUTHORIZATION = "Basic dXNlci0xOnNlY3JldC0x"
 ERROR_BODY = {"message": "error body"}
+GET_MESSAGE_RESPONSE: Any = {
+    "body": "body-2",
+    "from": "from-3",
+    "to": "to-4",
+    "status": "status-5",
+    "sid": "sid-6",
+    "account_sid": "account_sid-7",
+    "api_version": "api_version-8",
+    "num_segments": "num_segments-9",
+    "num_media": "num_media-10",
+    "date_created": "date_created-11",
+    "date_sent": "date_sent-12",
+    "date_updated": "date_updated-13",
+    "direction": "direction-14",
+    "error_code": "error_code-15",
+    "error_message": "error_message-16",
+    "price": "price-17",
+    "price_unit": "price_unit-18",
+    "uri": "uri-19",
+    "subresource_uris": ["subresource_uris-20"],
+    "messaging_service_sid": "messaging_service_sid-21",
+}
+LIST_MESSAGES_RESPONSE: Any = {
+    "messages": [
+        {
+            "body": "body-29",
+            "from": "from-30",
+            "to": "to-31",
+            "status": "status-32",
+            "sid": "sid-33",
+            "account_sid": "account_sid-34",
+            "api_version": "api_version-35",
+            "num_segments": "num_segments-36",
+            "num_media": "num_media-37",
+            "date_created": "date_created-38",
+            "date_sent": "date_sent-39",
+            "date_updated": "date_updated-40",
+            "direction": "direction-41",
+            "error_code": "error_code-42",
+            "error_message": "error_message-43",
+            "price": "price-44",
+            "price_unit": "price_unit-45",
+            "uri": "uri-46",
+            "subresource_uris": ["subresource_uris-47"],
+            "messaging_service_sid": "messaging_service_sid-48",
+        }
+    ],
+    "page": 49,
+    "page_size": 50,
+    "num_pages": 51,
+    "uri": "uri-52",
+    "first_page_uri": "first_page_uri-53",
+    "next_page_uri": "next_page_uri-54",
+    "total": 55,
+    "previous_page_uri": "previous_page_uri-56",
+}
+SEND_MESSAGE_RESPONSE: Any = {
+    "body": "body-65",
+    "from": "from-66",
+    "to": "to-67",
+    "status": "status-68",
+    "sid": "sid-69",
+    "account_sid": "account_sid-70",
+    "api_version": "api_version-71",
+    "num_segments": "num_segments-72",
+    "num_media": "num_media-73",
+    "date_created": "date_created-74",
+    "date_sent": "date_sent-75",
+    "date_updated": "date_updated-76",
+    "direction": "direction-77",
+    "error_code": "error_code-78",
+    "error_message": "error_message-79",
+    "price": "price-80",
+    "price_unit": "price_unit-81",
+    "uri": "uri-82",
+    "subresource_uris": ["subresource_uris-83"],
+    "messaging_service_sid": "messaging_service_sid-84",
+}
 
 
 @pytest.fixture
@@ -56,31 +134,7 @@ def test_get_message_sends_the_documented_request(
 ) -> None:
     httpserver.expect_oneshot_request(
         "/api/Messages/MessageId-1.json", method="GET"
-    ).respond_with_json(
-        {
-            "body": "body-2",
-            "from": "from-3",
-            "to": "to-4",
-            "status": "status-5",
-            "sid": "sid-6",
-            "account_sid": "account_sid-7",
-            "api_version": "api_version-8",
-            "num_segments": "num_segments-9",
-            "num_media": "num_media-10",
-            "date_created": "date_created-11",
-            "date_sent": "date_sent-12",
-            "date_updated": "date_updated-13",
-            "direction": "direction-14",
-            "error_code": "error_code-15",
-            "error_message": "error_message-16",
-            "price": "price-17",
-            "price_unit": "price_unit-18",
-            "uri": "uri-19",
-            "subresource_uris": ["subresource_uris-20"],
-            "messaging_service_sid": "messaging_service_sid-21",
-        },
-        status=200,
-    )
+    ).respond_with_json(GET_MESSAGE_RESPONSE, status=200)
     client.get_message("MessageId-1")
     request = last_request(httpserver)
     assert request.method == "GET"
@@ -95,31 +149,7 @@ def test_get_message_parses_the_200_response(
 ) -> None:
     httpserver.expect_oneshot_request(
         "/api/Messages/MessageId-1.json", method="GET"
-    ).respond_with_json(
-        {
-            "body": "body-2",
-            "from": "from-3",
-            "to": "to-4",
-            "status": "status-5",
-            "sid": "sid-6",
-            "account_sid": "account_sid-7",
-            "api_version": "api_version-8",
-            "num_segments": "num_segments-9",
-            "num_media": "num_media-10",
-            "date_created": "date_created-11",
-            "date_sent": "date_sent-12",
-            "date_updated": "date_updated-13",
-            "direction": "direction-14",
-            "error_code": "error_code-15",
-            "error_message": "error_message-16",
-            "price": "price-17",
-            "price_unit": "price_unit-18",
-            "uri": "uri-19",
-            "subresource_uris": ["subresource_uris-20"],
-            "messaging_service_sid": "messaging_service_sid-21",
-        },
-        status=200,
-    )
+    ).respond_with_json(GET_MESSAGE_RESPONSE, status=200)
     result = client.get_message("MessageId-1")
     assert isinstance(result, Message)
     assert result.body == "body-2"
@@ -182,43 +212,7 @@ def test_list_messages_sends_the_documented_request(
 ) -> None:
     httpserver.expect_oneshot_request(
         "/api/Messages.json", method="GET"
-    ).respond_with_json(
-        {
-            "messages": [
-                {
-                    "body": "body-29",
-                    "from": "from-30",
-                    "to": "to-31",
-                    "status": "status-32",
-                    "sid": "sid-33",
-                    "account_sid": "account_sid-34",
-                    "api_version": "api_version-35",
-                    "num_segments": "num_segments-36",
-                    "num_media": "num_media-37",
-                    "date_created": "date_created-38",
-                    "date_sent": "date_sent-39",
-                    "date_updated": "date_updated-40",
-                    "direction": "direction-41",
-                    "error_code": "error_code-42",
-                    "error_message": "error_message-43",
-                    "price": "price-44",
-                    "price_unit": "price_unit-45",
-                    "uri": "uri-46",
-                    "subresource_uris": ["subresource_uris-47"],
-                    "messaging_service_sid": "messaging_service_sid-48",
-                }
-            ],
-            "page": 49,
-            "page_size": 50,
-            "num_pages": 51,
-            "uri": "uri-52",
-            "first_page_uri": "first_page_uri-53",
-            "next_page_uri": "next_page_uri-54",
-            "total": 55,
-            "previous_page_uri": "previous_page_uri-56",
-        },
-        status=200,
-    )
+    ).respond_with_json(LIST_MESSAGES_RESPONSE, status=200)
     client.list_messages(
         to="To-22",
         from_="From-23",
@@ -239,48 +233,22 @@ def test_list_messages_sends_the_documented_request(
     assert request.get_data() == b""
 
 
+def test_list_messages_leaves_out_the_parameters_not_given(
+    httpserver: HTTPServer, client: TwilioClient
+) -> None:
+    httpserver.expect_oneshot_request(
+        "/api/Messages.json", method="GET"
+    ).respond_with_json(LIST_MESSAGES_RESPONSE, status=200)
+    client.list_messages()
+    assert last_request(httpserver).environ["RAW_URI"] == "/api/Messages.json"
+
+
 def test_list_messages_parses_the_200_response(
     httpserver: HTTPServer, client: TwilioClient
 ) -> None:
     httpserver.expect_oneshot_request(
         "/api/Messages.json", method="GET"
-    ).respond_with_json(
-        {
-            "messages": [
-                {
-                    "body": "body-29",
-                    "from": "from-30",
-                    "to": "to-31",
-                    "status": "status-32",
-                    "sid": "sid-33",
-                    "account_sid": "account_sid-34",
-                    "api_version": "api_version-35",
-                    "num_segments": "num_segments-36",
-                    "num_media": "num_media-37",
-                    "date_created": "date_created-38",
-                    "date_sent": "date_sent-39",
-                    "date_updated": "date_updated-40",
-                    "direction": "direction-41",
-                    "error_code": "error_code-42",
-                    "error_message": "error_message-43",
-                    "price": "price-44",
-                    "price_unit": "price_unit-45",
-                    "uri": "uri-46",
-                    "subresource_uris": ["subresource_uris-47"],
-                    "messaging_service_sid": "messaging_service_sid-48",
-                }
-            ],
-            "page": 49,
-            "page_size": 50,
-            "num_pages": 51,
-            "uri": "uri-52",
-            "first_page_uri": "first_page_uri-53",
-            "next_page_uri": "next_page_uri-54",
-            "total": 55,
-            "previous_page_uri": "previous_page_uri-56",
-        },
-        status=200,
-    )
+    ).respond_with_json(LIST_MESSAGES_RESPONSE, status=200)
     result = client.list_messages(
         to="To-22",
         from_="From-23",
@@ -370,31 +338,7 @@ def test_send_message_sends_the_documented_request(
 ) -> None:
     httpserver.expect_oneshot_request(
         "/api/Messages.json", method="POST"
-    ).respond_with_json(
-        {
-            "body": "body-65",
-            "from": "from-66",
-            "to": "to-67",
-            "status": "status-68",
-            "sid": "sid-69",
-            "account_sid": "account_sid-70",
-            "api_version": "api_version-71",
-            "num_segments": "num_segments-72",
-            "num_media": "num_media-73",
-            "date_created": "date_created-74",
-            "date_sent": "date_sent-75",
-            "date_updated": "date_updated-76",
-            "direction": "direction-77",
-            "error_code": "error_code-78",
-            "error_message": "error_message-79",
-            "price": "price-80",
-            "price_unit": "price_unit-81",
-            "uri": "uri-82",
-            "subresource_uris": ["subresource_uris-83"],
-            "messaging_service_sid": "messaging_service_sid-84",
-        },
-        status=200,
-    )
+    ).respond_with_json(SEND_MESSAGE_RESPONSE, status=200)
     client.send_message(
         SendMessageRequest(
             from_="from-57",
@@ -429,31 +373,7 @@ def test_send_message_parses_the_200_response(
 ) -> None:
     httpserver.expect_oneshot_request(
         "/api/Messages.json", method="POST"
-    ).respond_with_json(
-        {
-            "body": "body-65",
-            "from": "from-66",
-            "to": "to-67",
-            "status": "status-68",
-            "sid": "sid-69",
-            "account_sid": "account_sid-70",
-            "api_version": "api_version-71",
-            "num_segments": "num_segments-72",
-            "num_media": "num_media-73",
-            "date_created": "date_created-74",
-            "date_sent": "date_sent-75",
-            "date_updated": "date_updated-76",
-            "direction": "direction-77",
-            "error_code": "error_code-78",
-            "error_message": "error_message-79",
-            "price": "price-80",
-            "price_unit": "price_unit-81",
-            "uri": "uri-82",
-            "subresource_uris": ["subresource_uris-83"],
-            "messaging_service_sid": "messaging_service_sid-84",
-        },
-        status=200,
-    )
+    ).respond_with_json(SEND_MESSAGE_RESPONSE, status=200)
     result = client.send_message(
         SendMessageRequest(
             from_="from-57",
