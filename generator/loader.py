@@ -139,6 +139,7 @@ def _json_position(text: str, parts: list[str]) -> tuple[int, int] | None:
         opener = text[position : position + 1]
         if opener not in ("{", "["):
             break
+        container = position
         position += 1
         index = 0
         found = False
@@ -161,6 +162,7 @@ def _json_position(text: str, parts: list[str]) -> tuple[int, int] | None:
             if text[position] == ",":
                 position += 1
         if not found:
+            position = container
             break
     return _line_column(text, position)
 

@@ -18,7 +18,7 @@ RESERVED_BUILTINS = frozenset(
     | {"super", "type", "Any", "None", "True", "False"}
 )
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+[a-z]*")
 
 
 def words(name: str) -> list[str]:

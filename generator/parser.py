@@ -125,7 +125,8 @@ class _Parser:
         return naming.assign_unique(candidates, taken=self.reserved_classes)
 
     def _class_name(self, name: str) -> str:
-        return naming.guard(naming.pascal_case(name, fallback="Model", prefix="Model"))
+        pascal = naming.pascal_case(name, fallback="Model", prefix="Model")
+        return naming.guard(pascal, self.reserved_classes)
 
     def _new_class_name(self, hint: str) -> str:
         base = self._class_name(hint)

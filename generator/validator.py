@@ -27,13 +27,32 @@ def validate(source: SourceFile) -> list[Finding]:
     reference_problems = list(_reference_problems(source))
     problems = reference_problems + list(_schema_problems(source, reference_problems))
     problems += _semantic_problems(source)
-    return _sorted_unique(problems)
+    return _sorted_unique(_without_unlocated_repeats(source, problems))
 
 
 def validate_or_raise(source: SourceFile) -> None:
     problems = validate(source)
     if problems:
         raise SpecError(problems)
+
+
+def _without_unlocated_repeats(source: SourceFile, findings: list[Finding]) -> list[Finding]:
+    """Drop the validator's repeats of an error that it also reported with a path relative to a
+    sub-schema (a pointer that does not exist in the document)."""
+    located = {f.message for f in findings if f.pointer is None or _exists(source.data, f.pointer)}
+    return [
+        f
+        for f in findings
+        if f.pointer is None or _exists(source.data, f.pointer) or f.message not in located
+    ]
+
+
+def _exists(data: Any, pointer: str) -> bool:
+    try:
+        resolve_pointer(data, pointer)
+    except KeyError:
+        return False
+    return True
 
 
 def _sorted_unique(findings: list[Finding]) -> list[Finding]:
@@ -88,20 +107,63 @@ def _reference_problems(source: SourceFile) -> Iterator[Finding]:
 
 
 def _schema_problems(source: SourceFile, reference_problems: list[Finding]) -> Iterator[Finding]:
-    from jsonschema.exceptions import ValidationError, best_match
     from openapi_spec_validator.schemas import openapi_v2_schema_validator
+    from openapi_spec_validator.validation.exceptions import (
+        DuplicateOperationIDError,
+        ExtraParametersError,
+        UnresolvableParameterError,
+    )
 
-    for error in openapi_v2_schema_validator.iter_errors(source.data):
-        detail = best_match(error.context) if error.context else error
-        yield source.finding(_short(detail.message), join_pointer(list(detail.absolute_path)))
+    # Checked here with a location (see _semantic_problems); the validator gives none.
+    located_here = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
     if reference_problems:
-        return  # the keyword checks below follow references and cannot run past broken ones
+        # The keyword checks follow references, so only the plain schema check can run.
+        errors: Iterator[Any] = openapi_v2_schema_validator.iter_errors(source.data)
+    else:
+        errors = _isolated_validator(source.data).iter_errors()
     try:
-        for error in _isolated_validator(source.data).iter_errors():
-            path = list(error.absolute_path) if isinstance(error, ValidationError) else []
-            yield source.finding(_short(str(getattr(error, "message", error))), join_pointer(path))
+        for error in errors:
+            if isinstance(error, located_here):
+                continue
+            detail = _explain(error)
+            path = list(getattr(detail, "absolute_path", []))
+            yield source.finding(_short(str(getattr(detail, "message", detail))), join_pointer(path))
     except Exception as error:  # the validator's own failure must not become a traceback
         yield source.finding(f"the validator could not check this document: {error}", "")
+
+
+def _explain(error: Any) -> Any:
+    """The most telling cause of a oneOf/anyOf failure: the branch the document was evidently
+    meant to match (fewest mismatched discriminators such as `in` or `type`, then fewest errors),
+    then its most relevant error."""
+    from jsonschema.exceptions import best_match
+
+    while getattr(error, "context", None):
+        branches = _branches(error)
+        chosen = min(branches, key=lambda causes: (_mismatches(causes), len(causes)))
+        nested = [cause for cause in chosen if cause.context]
+        error = nested[0] if nested else best_match(chosen)
+    return error
+
+
+def _branches(error: Any) -> list[list[Any]]:
+    grouped: dict[Any, list[Any]] = {}
+    for cause in error.context:
+        grouped.setdefault(cause.relative_schema_path[0], []).append(cause)
+    return list(grouped.values())
+
+
+def _mismatches(causes: list[Any]) -> int:
+    """How many discriminating values (an `enum` on a direct member) a branch rejects."""
+    count = 0
+    for cause in causes:
+        if cause.context:
+            count += min(_mismatches(branch) for branch in _branches(cause))
+        elif cause.validator == "enum" and len(cause.relative_path) == 1:
+            count += 1
+        elif cause.validator == "required" and "'$ref'" in cause.message:
+            count += 1  # the `$ref` branch of a document that has no `$ref`
+    return count
 
 
 def _isolated_validator(data: dict[str, Any]) -> Any:

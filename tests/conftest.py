@@ -1,0 +1,56 @@
+"""Shared paths and helpers for the generator's own tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import Job, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+TWILIO_SPEC = ROOT / "spec" / "twilio.yaml"
+LIBRARY_SPEC = ROOT / "tests" / "specs" / "library.json"
+COMMITTED = ROOT / "generated"
+
+
+def make_job(spec: Path, output: Path, **options: object) -> Job:
+    values: dict[str, object] = {
+        "spec": spec,
+        "spec_name": spec.relative_to(ROOT).as_posix() if spec.is_relative_to(ROOT) else spec.name,
+        "output": output,
+        "package": None,
+        "templates": None,
+        "with_tests": True,
+    }
+    values.update(options)
+    return Job(**values)  # type: ignore[arg-type]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder by relative path, caches left out."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
+    }
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def library_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The library spec's client, generated once for the session; returns the output folder."""
+    output = tmp_path_factory.mktemp("library")
+    generate(make_job(LIBRARY_SPEC, output))
+    return output
+
+
+PYTHON = sys.executable
