@@ -26,15 +26,33 @@ def check(job: Job) -> list[Stale]:
         try:
             actual = target.read_bytes().decode("utf-8")
         except FileNotFoundError:
-            stale.append(Stale(target, "missing: generate would create it", _diff(path, "", expected)))
+            stale.append(
+                Stale(
+                    target,
+                    "missing: generate would create it",
+                    _diff(path, "", expected),
+                )
+            )
             continue
         except (OSError, UnicodeDecodeError):
             actual = None
         if actual != expected:
-            stale.append(Stale(target, "differs from what generate would write", _diff(path, actual or "", expected)))
+            stale.append(
+                Stale(
+                    target,
+                    "differs from what generate would write",
+                    _diff(path, actual or "", expected),
+                )
+            )
     for path in sorted(previously_written(package_dir) - set(generated.files)):
         if (package_dir / path).exists():
-            stale.append(Stale(package_dir / path, "no longer generated: generate would remove it", ""))
+            stale.append(
+                Stale(
+                    package_dir / path,
+                    "no longer generated: generate would remove it",
+                    "",
+                )
+            )
     return stale
 
 

@@ -14,13 +14,25 @@ from generator.errors import EXIT_STALE, GeneratorError, SpecError
 from generator.pipeline import Job, spec_name
 
 
-def _job(config: Config, spec: str | None, output: str | None, package: str | None,
-         templates: str | None, no_tests: bool) -> Job:
+def _job(
+    config: Config,
+    spec: str | None,
+    output: str | None,
+    package: str | None,
+    templates: str | None,
+    no_tests: bool,
+) -> Job:
     spec_path = Path(spec).resolve() if spec else config.path("spec")
     if spec_path is None:
-        raise GeneratorError("no spec given: pass SPEC or set spec in [tool.connector-codegen]")
-    output_path = Path(output).resolve() if output else config.path("output") or Path.cwd()
-    templates_path = Path(templates).resolve() if templates else config.path("templates")
+        raise GeneratorError(
+            "no spec given: pass SPEC or set spec in [tool.connector-codegen]"
+        )
+    output_path = (
+        Path(output).resolve() if output else config.path("output") or Path.cwd()
+    )
+    templates_path = (
+        Path(templates).resolve() if templates else config.path("templates")
+    )
     with_tests = not no_tests and config.values.get("tests", True)
     return Job(
         spec=spec_path,
@@ -35,12 +47,24 @@ def _job(config: Config, spec: str | None, output: str | None, package: str | No
 def _generation_options(function: Any) -> Any:
     options = [
         click.argument("spec", required=False, type=click.Path(dir_okay=True)),
-        click.option("--output", "-o", type=click.Path(file_okay=False),
-                     help="Folder that holds the package folder (config: output)."),
-        click.option("--package", help="Name of the generated package (default: from info.title)."),
-        click.option("--templates", type=click.Path(file_okay=False),
-                     help="Folder of templates overriding the built-in ones by file name."),
-        click.option("--no-tests", is_flag=True, help="Leave the generated test suite out."),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(file_okay=False),
+            help="Folder that holds the package folder (config: output).",
+        ),
+        click.option(
+            "--package",
+            help="Name of the generated package (default: from info.title).",
+        ),
+        click.option(
+            "--templates",
+            type=click.Path(file_okay=False),
+            help="Folder of templates overriding the built-in ones by file name.",
+        ),
+        click.option(
+            "--no-tests", is_flag=True, help="Leave the generated test suite out."
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -61,8 +85,13 @@ def main(context: click.Context) -> None:
 
 @main.command()
 @click.argument("spec", required=False, type=click.Path(dir_okay=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="json prints machine-readable findings.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json prints machine-readable findings.",
+)
 def validate(spec: str | None, output_format: str) -> None:
     """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise."""
     from generator import loader, validator
@@ -83,9 +112,17 @@ def validate(spec: str | None, output_format: str) -> None:
 
 @main.command()
 @_generation_options
-@click.option("--force", is_flag=True, help="Generate into a package folder that has no manifest.")
-def generate(spec: str | None = None, output: str | None = None, package: str | None = None,
-             templates: str | None = None, no_tests: bool = False, force: bool = False) -> None:
+@click.option(
+    "--force", is_flag=True, help="Generate into a package folder that has no manifest."
+)
+def generate(
+    spec: str | None = None,
+    output: str | None = None,
+    package: str | None = None,
+    templates: str | None = None,
+    no_tests: bool = False,
+    force: bool = False,
+) -> None:
     """Generate the client package (written only when every stage succeeded)."""
     from generator.pipeline import generate as run
 
@@ -101,11 +138,26 @@ def generate(spec: str | None = None, output: str | None = None, package: str | 
 @main.command()
 @_generation_options
 @click.option("--diff", is_flag=True, help="Show a unified diff of what would change.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing; the exit code says it all.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="json prints machine-readable findings.")
-def check(spec: str | None, output: str | None, package: str | None, templates: str | None,
-          no_tests: bool, diff: bool, quiet: bool, output_format: str) -> None:
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print nothing; the exit code says it all."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json prints machine-readable findings.",
+)
+def check(
+    spec: str | None,
+    output: str | None,
+    package: str | None,
+    templates: str | None,
+    no_tests: bool,
+    diff: bool,
+    quiet: bool,
+    output_format: str,
+) -> None:
     """Exit 0 when the output on disk is what `generate` would write now, 1 when it is stale."""
     from generator.checker import check as run
 
@@ -132,7 +184,9 @@ def check(spec: str | None, output: str | None, package: str | None, templates: 
 
 
 def _print_json(error: SpecError) -> None:
-    click.echo(json.dumps({"findings": [f.as_json() for f in error.findings]}, indent=2))
+    click.echo(
+        json.dumps({"findings": [f.as_json() for f in error.findings]}, indent=2)
+    )
 
 
 def _display(path: Path) -> str:

@@ -50,14 +50,18 @@ def load_config(start: Path | None = None) -> Config:
     try:
         document = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise GeneratorError(f"{file}: cannot read the configuration: {error}") from None
+        raise GeneratorError(
+            f"{file}: cannot read the configuration: {error}"
+        ) from None
     section = document.get("tool", {}).get(SECTION, {})
     if not isinstance(section, dict):
         raise GeneratorError(f"{file}: [tool.{SECTION}] must be a table")
     for key, value in section.items():
         if key not in KEYS:
             known = ", ".join(sorted(KEYS))
-            raise GeneratorError(f"{file}: unknown key {key!r} in [tool.{SECTION}] (known: {known})")
+            raise GeneratorError(
+                f"{file}: unknown key {key!r} in [tool.{SECTION}] (known: {known})"
+            )
         if not isinstance(value, KEYS[key]):
             raise GeneratorError(
                 f"{file}: [tool.{SECTION}] {key} must be a {KEYS[key].__name__}, not {value!r}"

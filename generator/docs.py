@@ -17,8 +17,13 @@ def _join(*parts: str) -> str:
 
 
 def model_doc(model: Model) -> str:
-    attributes = [(f.python_name, _one_line(f.description)) for f in model.fields if f.description]
-    return _join(model.description or f"The {model.name} model.", _section("Attributes", attributes))
+    attributes = [
+        (f.python_name, _one_line(f.description)) for f in model.fields if f.description
+    ]
+    return _join(
+        model.description or f"The {model.name} model.",
+        _section("Attributes", attributes),
+    )
 
 
 def operation_doc(operation: Operation, api: Api) -> str:
@@ -29,19 +34,32 @@ def operation_doc(operation: Operation, api: Api) -> str:
         description = operation.description
     arguments = [(p.python_name, _parameter_text(p)) for p in operation.parameters]
     returns = "; ".join(
-        f"{r.status}: {_one_line(r.description)}".rstrip(": ") for r in operation.success_responses
+        f"{r.status}: {_one_line(r.description)}".rstrip(": ")
+        for r in operation.success_responses
     )
     raises = []
     names = {error.status: error.name for error in api.errors}
     for response in operation.error_responses:
         if response.status.isdigit():
-            raises.append((names[int(response.status)], _one_line(response.description)))
-    default = next((r for r in operation.error_responses if r.status == "default"), None)
-    other = "any other error status" + (f": {_one_line(default.description)}" if default else "")
+            raises.append(
+                (names[int(response.status)], _one_line(response.description))
+            )
+    default = next(
+        (r for r in operation.error_responses if r.status == "default"), None
+    )
+    other = "any other error status" + (
+        f": {_one_line(default.description)}" if default else ""
+    )
     raises.append(("ApiError", other))
-    raises.append(("UnexpectedResponseError", "a success whose body is not the documented one"))
+    raises.append(
+        ("UnexpectedResponseError", "a success whose body is not the documented one")
+    )
     raises.append(("TransportError", "the request did not complete"))
-    deprecated = "Deprecated: the spec marks this operation as deprecated." if operation.deprecated else ""
+    deprecated = (
+        "Deprecated: the spec marks this operation as deprecated."
+        if operation.deprecated
+        else ""
+    )
     return _join(
         summary if summary.endswith((".", "!", "?")) else summary + ".",
         deprecated,
@@ -73,7 +91,10 @@ def client_doc(api: Api) -> str:
         arguments.append(("auth", auth))
     arguments += [
         ("timeout", "Seconds to wait for the server, for every request."),
-        ("http_client", "An httpx.Client of your own (proxies, TLS, limits); not closed by close()."),
+        (
+            "http_client",
+            "An httpx.Client of your own (proxies, TLS, limits); not closed by close().",
+        ),
     ]
     return _join(heading, api.description, _section("Args", arguments))
 

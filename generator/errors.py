@@ -24,7 +24,9 @@ class Finding:
 
     def __str__(self) -> str:
         location = ":".join(
-            str(part) for part in (self.file, self.line, self.column) if part is not None
+            str(part)
+            for part in (self.file, self.line, self.column)
+            if part is not None
         )
         prefix = ": ".join(part for part in (location, self.pointer) if part)
         return f"{prefix}: {self.message}" if prefix else self.message

@@ -45,7 +45,9 @@ def _escape_docstring(text: str) -> str:
         if ch == "\n" or ch == "\t" or ch.isprintable():
             escaped.append(ch)
         else:
-            escaped.append(repr(ch)[1:-1] if ch.isascii() or ord(ch) <= 0xFFFF else ascii(ch)[1:-1])
+            escaped.append(
+                repr(ch)[1:-1] if ch.isascii() or ord(ch) <= 0xFFFF else ascii(ch)[1:-1]
+            )
     result = "".join(escaped).replace('"""', '\\"\\"\\"')
     # a quote right before the closing triple quote would end the string early
     return result[:-1] + '\\"' if result.endswith('"') else result

@@ -45,7 +45,9 @@ class OperationCase:
     call: str  # the call's argument list, as source
     server_path: str  # the decoded path the test server matches
     raw_uri: str  # path and query exactly as sent
-    minimal_call: str | None  # only the required arguments, when there are optional ones
+    minimal_call: (
+        str | None
+    )  # only the required arguments, when there are optional ones
     minimal_raw_uri: str
     json_body: Any
     headers: tuple[tuple[str, str], ...]  # header parameters as sent
@@ -99,17 +101,26 @@ class ExampleFactory:
         label = name if _PLAIN_NAME.match(name) else "text"
         return f"{label}-{number}"
 
-    def model_data(self, model: Model, stack: tuple[str, ...], *, required_only: bool) -> dict[str, Any]:
+    def model_data(
+        self, model: Model, stack: tuple[str, ...], *, required_only: bool
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {}
         for field in model.fields:
-            recursive = isinstance(field.type, ModelType) and field.type.name in (*stack, model.name)
+            recursive = isinstance(field.type, ModelType) and field.type.name in (
+                *stack,
+                model.name,
+            )
             if required_only and not field.required:
                 continue
-            if recursive or (self._reaches(field.type, (*stack, model.name)) and not field.required):
+            if recursive or (
+                self._reaches(field.type, (*stack, model.name)) and not field.required
+            ):
                 if field.required:
                     data[field.wire_name] = None
                 continue
-            data[field.wire_name] = self.value(field.type, field.wire_name, (*stack, model.name))
+            data[field.wire_name] = self.value(
+                field.type, field.wire_name, (*stack, model.name)
+            )
         return data
 
     def _reaches(self, kind: TypeRef, stack: tuple[str, ...]) -> bool:
@@ -128,9 +139,14 @@ class ExampleFactory:
         if isinstance(kind, ModelType) and isinstance(data, dict):
             return self.constructor(self.models[kind.name], data)
         if isinstance(kind, ListType) and isinstance(data, list):
-            return "[" + ", ".join(self.expected(kind.item, item) for item in data) + "]"
+            return (
+                "[" + ", ".join(self.expected(kind.item, item) for item in data) + "]"
+            )
         if isinstance(kind, DictType) and isinstance(data, dict):
-            items = (f"{py_literal(k)}: {self.expected(kind.value, v)}" for k, v in data.items())
+            items = (
+                f"{py_literal(k)}: {self.expected(kind.value, v)}"
+                for k, v in data.items()
+            )
             return "{" + ", ".join(items) + "}"
         return py_literal(data)
 
@@ -165,24 +181,33 @@ class ExampleFactory:
                 source = self.expected(parameter.type, value)
             else:
                 source = py_literal(value)
-            arguments.append(source if parameter.required else f"{parameter.python_name}={source}")
+            arguments.append(
+                source if parameter.required else f"{parameter.python_name}={source}"
+            )
             if parameter.required:
                 required_arguments.append(source)
             placeholder = "{" + parameter.wire_name + "}"
             if parameter.location == "path":
-                raw_path = raw_path.replace(placeholder, quote(wire_text(value), safe=""))
+                raw_path = raw_path.replace(
+                    placeholder, quote(wire_text(value), safe="")
+                )
                 decoded_path = decoded_path.replace(placeholder, wire_text(value))
             elif parameter.location == "query":
                 query.append((parameter.wire_name, wire_text(value)))
             elif parameter.location == "header":
                 headers.append((parameter.wire_name, wire_text(value)))
-        query_string = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
+        query_string = "&".join(
+            f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query
+        )
         status, kind, response_body = self.success(operation)
         result_type = None
         if isinstance(kind, ModelType) and isinstance(response_body, dict):
             result_type = kind.name
             checks = tuple(
-                comparison(f"result.{f.python_name}", self.expected(f.type, response_body[f.wire_name]))
+                comparison(
+                    f"result.{f.python_name}",
+                    self.expected(f.type, response_body[f.wire_name]),
+                )
                 for f in self.models[kind.name].fields
                 if f.wire_name in response_body
             )
@@ -193,8 +218,12 @@ class ExampleFactory:
             call=", ".join(arguments),
             server_path=BASE_PATH + decoded_path,
             raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
-            minimal_call=", ".join(required_arguments) if operation.keyword_parameters else None,
-            minimal_raw_uri=BASE_PATH + raw_path + self._required_query(operation, query),
+            minimal_call=(
+                ", ".join(required_arguments) if operation.keyword_parameters else None
+            ),
+            minimal_raw_uri=BASE_PATH
+            + raw_path
+            + self._required_query(operation, query),
             json_body=body,
             headers=tuple(headers),
             has_body=operation.body is not None,
@@ -208,9 +237,20 @@ class ExampleFactory:
 
     @staticmethod
     def _required_query(operation: Operation, query: list[tuple[str, str]]) -> str:
-        required = {p.wire_name for p in operation.parameters if p.required and p.location == "query"}
+        required = {
+            p.wire_name
+            for p in operation.parameters
+            if p.required and p.location == "query"
+        }
         pairs = [(k, v) for k, v in query if k in required]
-        return ("?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)) if pairs else ""
+        return (
+            (
+                "?"
+                + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)
+            )
+            if pairs
+            else ""
+        )
 
     def argument(self, parameter: Parameter) -> Any:
         return self.value(parameter.type, parameter.wire_name)
@@ -231,9 +271,13 @@ class ExampleFactory:
         for status_text, description in documented.items():
             if status_text.isdigit():
                 error = classes[int(status_text)]
-                cases.append(ErrorCase(error.status, error.name, description or error.phrase))
+                cases.append(
+                    ErrorCase(error.status, error.name, description or error.phrase)
+                )
         spare = next(s for s in UNDOCUMENTED_STATUSES if s not in classes)
-        cases.append(ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase))
+        cases.append(
+            ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase)
+        )
         return tuple(cases)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 from generator.errors import GeneratorError
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=88)
+MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=88)
 
 
 def format_source(path: str, source: str) -> str:
@@ -14,6 +16,6 @@ def format_source(path: str, source: str) -> str:
         return source
     try:
         return black.format_str(source, mode=MODE)
-    except black.InvalidInput as error:
+    except InvalidInput as error:
         # A template produced invalid Python: a bug in the template, not in the spec.
         raise GeneratorError(f"generated {path} is not valid Python: {error}") from None

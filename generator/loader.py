@@ -28,7 +28,9 @@ _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _TRUE = re.compile(r"(?:true|True|TRUE)\Z")
 _FALSE = re.compile(r"(?:false|False|FALSE)\Z")
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z"
+)
 
 _Locator = Callable[[list[str]], "tuple[int, int] | None"]
 
@@ -59,11 +61,15 @@ class SourceFile:
 def split_pointer(pointer: str) -> list[str]:
     if not pointer:
         return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
+    return [
+        part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")
+    ]
 
 
 def join_pointer(parts: list[str | int] | tuple[str | int, ...]) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    return "".join(
+        "/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts
+    )
 
 
 def text_digest(text: str) -> str:
@@ -80,7 +86,9 @@ def load_spec(path: Path, display_name: str) -> SourceFile:
     else:
         data, locate = _load_yaml(text, display_name)
     if not isinstance(data, dict):
-        raise SpecError([Finding("the document must be a mapping (a JSON object)", display_name)])
+        raise SpecError(
+            [Finding("the document must be a mapping (a JSON object)", display_name)]
+        )
     return SourceFile(path, display_name, data, text_digest(text), locate)
 
 
@@ -92,7 +100,9 @@ def _read_text(path: Path, display_name: str) -> str:
     except FileNotFoundError:
         raise SpecError([Finding("no such file", display_name)]) from None
     except OSError as error:
-        raise SpecError([Finding(f"cannot be read: {error.strerror}", display_name)]) from None
+        raise SpecError(
+            [Finding(f"cannot be read: {error.strerror}", display_name)]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -109,10 +119,14 @@ def _load_json(text: str, display_name: str) -> tuple[Any, _Locator]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        finding = Finding(f"invalid JSON: {error.msg}", display_name, error.lineno, error.colno)
+        finding = Finding(
+            f"invalid JSON: {error.msg}", display_name, error.lineno, error.colno
+        )
         raise SpecError([finding]) from None
     except RecursionError:
-        raise SpecError([Finding("nesting is too deep to read", display_name)]) from None
+        raise SpecError(
+            [Finding("nesting is too deep to read", display_name)]
+        ) from None
     _check_depth(data, display_name)
     return data, lambda parts: _json_position(text, parts)
 
@@ -173,8 +187,9 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _yaml_loader_class() -> type[Any]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml_loader_class() -> type[yaml.SafeLoader]:
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 def _load_yaml(text: str, display_name: str) -> tuple[Any, _Locator]:
@@ -184,11 +199,15 @@ def _load_yaml(text: str, display_name: str) -> tuple[Any, _Locator]:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problem = error.problem or error.context or "invalid YAML"
-        raise SpecError([Finding(f"invalid YAML: {problem}", display_name, line, column)]) from None
+        raise SpecError(
+            [Finding(f"invalid YAML: {problem}", display_name, line, column)]
+        ) from None
     except yaml.YAMLError as error:
         raise SpecError([Finding(f"invalid YAML: {error}", display_name)]) from None
     except RecursionError:
-        raise SpecError([Finding("nesting is too deep to read", display_name)]) from None
+        raise SpecError(
+            [Finding("nesting is too deep to read", display_name)]
+        ) from None
     if root is None:
         raise SpecError([Finding("is empty", display_name)])
     data = _YamlConstructor(display_name).construct(root)
@@ -204,7 +223,9 @@ class _YamlConstructor:
 
     def fail(self, message: str, node: yaml.Node) -> SpecError:
         mark = node.start_mark
-        return SpecError([Finding(message, self.display_name, mark.line + 1, mark.column + 1)])
+        return SpecError(
+            [Finding(message, self.display_name, mark.line + 1, mark.column + 1)]
+        )
 
     def construct(self, root: yaml.Node) -> Any:
         result: list[Any] = []
@@ -217,7 +238,9 @@ class _YamlConstructor:
                 message = f"expands to more than {MAX_NODES} values (YAML alias expansion limit)"
                 raise self.fail(message, node)
             if depth > MAX_DEPTH:
-                raise self.fail(f"nesting deeper than {MAX_DEPTH} levels is not supported", node)
+                raise self.fail(
+                    f"nesting deeper than {MAX_DEPTH} levels is not supported", node
+                )
             value = self.shell(node)
             if key is None:
                 container.append(value)
@@ -225,8 +248,14 @@ class _YamlConstructor:
                 container[key] = value
             if isinstance(node, yaml.MappingNode):
                 for key_node, _ in node.value:
-                    value[self.key(key_node, value)] = None  # reserve the slot: keeps key order
-                slots = list(zip(value, (value_node for _, value_node in node.value)))
+                    value[self.key(key_node, value)] = (
+                        None  # reserve the slot: keeps key order
+                    )
+                slots = list(
+                    zip(
+                        value, (value_node for _, value_node in node.value), strict=True
+                    )
+                )
                 for name, value_node in reversed(slots):
                     tasks.append((value_node, depth + 1, value, name))
             elif isinstance(node, yaml.SequenceNode):
@@ -240,7 +269,9 @@ class _YamlConstructor:
             return {}
         if isinstance(node, yaml.SequenceNode):
             return []
-        return resolve_scalar(node.value, plain=not node.style)  # C loader: "", Python: None
+        assert isinstance(node, yaml.ScalarNode)
+        # A plain scalar's style is "" from the C loader and None from the Python one.
+        return resolve_scalar(node.value, plain=not node.style)
 
     def key(self, node: yaml.Node, mapping: dict[str, Any]) -> str:
         if not isinstance(node, yaml.ScalarNode):
@@ -272,8 +303,14 @@ def _yaml_position(root: yaml.Node, parts: list[str]) -> tuple[int, int]:
     for part in parts:
         child: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
-            child = next((value for key, value in node.value if key.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            child = next(
+                (value for key, value in node.value if key.value == part), None
+            )
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and part.isdigit()
+            and int(part) < len(node.value)
+        ):
             child = node.value[int(part)]
         if child is None:
             break

@@ -6,7 +6,7 @@ Frozen dataclasses only; every Python name in here is final.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class ModelType:
     name: str  # the Python class name
 
 
-TypeRef = Union[ScalarType, ListType, DictType, ModelType]
+TypeRef = ScalarType | ListType | DictType | ModelType
+
 
 ANY = ScalarType("Any")
 

@@ -14,7 +14,19 @@ from collections.abc import Iterable
 
 # Builtins that generated annotations and method bodies use: shadowing them would break the code.
 RESERVED_BUILTINS = frozenset(
-    {"bool", "bytes", "cls", "dict", "float", "int", "isinstance", "list", "object", "self", "str"}
+    {
+        "bool",
+        "bytes",
+        "cls",
+        "dict",
+        "float",
+        "int",
+        "isinstance",
+        "list",
+        "object",
+        "self",
+        "str",
+    }
     | {"super", "type", "Any", "None", "True", "False"}
 )
 
@@ -24,7 +36,9 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+[a-z]*")
 def words(name: str) -> list[str]:
     """The words of a name: `sendMessageRequest` -> send, Message, Request; `MMS` -> MMS."""
     normalised = unicodedata.normalize("NFKC", name)
-    ascii_only = unicodedata.normalize("NFKD", normalised).encode("ascii", "ignore").decode()
+    ascii_only = (
+        unicodedata.normalize("NFKD", normalised).encode("ascii", "ignore").decode()
+    )
     return _WORD.findall(ascii_only)
 
 
@@ -44,7 +58,11 @@ def pascal_case(name: str, *, fallback: str, prefix: str) -> str:
 
 def guard(name: str, reserved: Iterable[str] = ()) -> str:
     """A trailing underscore for keywords, builtins that matter and names taken by the code."""
-    taken = keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED_BUILTINS
+    taken = (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in RESERVED_BUILTINS
+    )
     return f"{name}_" if taken or name in set(reserved) else name
 
 
@@ -67,7 +85,9 @@ def assign_unique(
     result: dict[str, str] = {}
     losers: list[tuple[str, str]] = []
     for name in sorted(by_name):
-        keys = sorted(by_name[name], key=lambda k: (k not in explicit_keys, k != name, k))
+        keys = sorted(
+            by_name[name], key=lambda k: (k not in explicit_keys, k != name, k)
+        )
         if name not in used:
             result[keys.pop(0)] = name
             used.add(name)

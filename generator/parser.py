@@ -31,14 +31,33 @@ from generator.validator import HTTP_METHODS, effective_parameters, resolve_poin
 
 # Names every generated package defines at module level next to the models.
 PACKAGE_NAMES = frozenset(
-    {"UNSET", "Unset", "Any", "ClassVar", "ApiError", "ConnectorError", "UnexpectedResponseError"}
-    | {"TransportError", "RawResponse", "Transport", "DecodeError", "ApiModel", "Mapping"}
+    {
+        "UNSET",
+        "Unset",
+        "Any",
+        "ClassVar",
+        "ApiError",
+        "ConnectorError",
+        "UnexpectedResponseError",
+    }
+    | {
+        "TransportError",
+        "RawResponse",
+        "Transport",
+        "DecodeError",
+        "ApiModel",
+        "Mapping",
+    }
     | {"TracebackType", "USER_AGENT", "ERRORS_BY_STATUS", "HTTPServer", "Iterator"}
 )
 # Names the generated models define on every model class.
-MODEL_MEMBERS = frozenset({"to_dict", "from_dict", "additional_properties", "field", "dataclass"})
+MODEL_MEMBERS = frozenset(
+    {"to_dict", "from_dict", "additional_properties", "field", "dataclass"}
+)
 # Module-level helpers that generated method bodies call.
-CLIENT_HELPERS = frozenset({"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings"})
+CLIENT_HELPERS = frozenset(
+    {"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings"}
+)
 # Public attributes of the generated client class.
 CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
 
@@ -68,7 +87,8 @@ class _Parser:
         info = data.get("info") or {}
         self.title = str(info.get("title") or "API")
         self.client_class = naming.guard(
-            naming.pascal_case(self.title, fallback="Api", prefix="Api") + "Client", PACKAGE_NAMES
+            naming.pascal_case(self.title, fallback="Api", prefix="Api") + "Client",
+            PACKAGE_NAMES,
         )
         self.raw_client_class = f"{self.client_class}WithRawResponse"
         self.errors = self._error_classes()
@@ -91,7 +111,11 @@ class _Parser:
             title=self.title,
             version=str(info.get("version") or "0"),
             description=_text(info.get("description")),
-            package=check_package_name(package) if package else default_package_name(self.title),
+            package=(
+                check_package_name(package)
+                if package
+                else default_package_name(self.title)
+            ),
             client_class=self.client_class,
             raw_client_class=self.raw_client_class,
             host_url=self._host_url(),
@@ -104,7 +128,10 @@ class _Parser:
     def _ordered_models(self) -> tuple[Model, ...]:
         """Definitions in spec order, then inline schemas in the order they were met."""
         definitions = list(self.data.get("definitions") or {})
-        rank = {join_pointer(["definitions", name]): index for index, name in enumerate(definitions)}
+        rank = {
+            join_pointer(["definitions", name]): index
+            for index, name in enumerate(definitions)
+        }
         order = {pointer: index for index, pointer in enumerate(self.models)}
         return tuple(
             sorted(
@@ -140,7 +167,7 @@ class _Parser:
     def _error_classes(self) -> tuple[ErrorClass, ...]:
         statuses: set[int] = set()
         for _, _, _, operation in self._iter_operations():
-            for status in (operation.get("responses") or {}):
+            for status in operation.get("responses") or {}:
                 if str(status).isdigit() and not str(status).startswith("2"):
                     statuses.add(int(status))
         classes = []
@@ -149,8 +176,14 @@ class _Parser:
                 phrase = http.HTTPStatus(status).phrase
             except ValueError:
                 phrase = f"Status {status}"
-            name = naming.pascal_case(phrase, fallback=f"Status{status}", prefix="Status")
-            classes.append(ErrorClass(status, name if name.endswith("Error") else f"{name}Error", phrase))
+            name = naming.pascal_case(
+                phrase, fallback=f"Status{status}", prefix="Status"
+            )
+            classes.append(
+                ErrorClass(
+                    status, name if name.endswith("Error") else f"{name}Error", phrase
+                )
+            )
         return tuple(classes)
 
     # -- schemas ---------------------------------------------------------------------------
@@ -195,7 +228,9 @@ class _Parser:
             extra = resolved.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 value_hint = hint + "Value"
-                return DictType(self.type_of(extra, pointer + "/additionalProperties", value_hint))
+                return DictType(
+                    self.type_of(extra, pointer + "/additionalProperties", value_hint)
+                )
             return DictType(ANY)
         return ScalarType(_SCALARS.get(str(kind), "Any"))
 
@@ -229,7 +264,9 @@ class _Parser:
             target, resolved = self._resolve(part)
             part_pointer = target or f"{pointer}/allOf/{index}"
             if isinstance(resolved, dict):
-                sub_properties, sub_required, sub_description = self._flatten(resolved, part_pointer)
+                sub_properties, sub_required, sub_description = self._flatten(
+                    resolved, part_pointer
+                )
                 properties.update((p[0], p) for p in sub_properties)
                 required |= sub_required
                 description = description or sub_description
@@ -240,16 +277,28 @@ class _Parser:
         return list(properties.values()), required, description
 
     def _fields(
-        self, model_name: str, pointer: str, properties: list[tuple[str, Any, str]], required: set[str]
+        self,
+        model_name: str,
+        pointer: str,
+        properties: list[tuple[str, Any, str]],
+        required: set[str],
     ) -> tuple[Field, ...]:
         candidates = [
-            (wire, naming.guard(naming.snake_case(wire, fallback="field", prefix="field_"), MODEL_MEMBERS))
+            (
+                wire,
+                naming.guard(
+                    naming.snake_case(wire, fallback="field", prefix="field_"),
+                    MODEL_MEMBERS,
+                ),
+            )
             for wire, _, _ in properties
         ]
         names = naming.assign_unique(candidates)
         fields = []
         for wire, schema, property_pointer in properties:
-            hint = model_name + naming.pascal_case(wire, fallback="Field", prefix="Field")
+            hint = model_name + naming.pascal_case(
+                wire, fallback="Field", prefix="Field"
+            )
             _, resolved = self._resolve(schema)
             fields.append(
                 Field(
@@ -279,17 +328,31 @@ class _Parser:
         candidates = []
         for path, method, _, operation in found:
             identifier = operation.get("operationId") or f"{method} {path}"
-            preferred = naming.snake_case(str(identifier), fallback=method, prefix="op_")
-            candidates.append((join_pointer(["paths", path, method]), naming.guard(preferred, CLIENT_MEMBERS)))
+            preferred = naming.snake_case(
+                str(identifier), fallback=method, prefix="op_"
+            )
+            candidates.append(
+                (
+                    join_pointer(["paths", path, method]),
+                    naming.guard(preferred, CLIENT_MEMBERS),
+                )
+            )
         method_names = naming.assign_unique(candidates)
         operations = []
         for path, method, item, operation in found:
             pointer = join_pointer(["paths", path, method])
-            operations.append(self._operation(path, method, item, operation, method_names[pointer]))
+            operations.append(
+                self._operation(path, method, item, operation, method_names[pointer])
+            )
         return tuple(operations)
 
     def _operation(
-        self, path: str, method: str, item: dict[str, Any], operation: dict[str, Any], method_name: str
+        self,
+        path: str,
+        method: str,
+        item: dict[str, Any],
+        operation: dict[str, Any],
+        method_name: str,
     ) -> Operation:
         operation_id = str(operation.get("operationId") or method_name)
         hint = naming.pascal_case(operation_id, fallback="Operation", prefix="Op")
@@ -300,8 +363,12 @@ class _Parser:
             path=path,
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
-            parameters=self._parameters(item, operation, join_pointer(["paths", path, method]), hint),
-            responses=self._responses(operation, join_pointer(["paths", path, method]), hint),
+            parameters=self._parameters(
+                item, operation, join_pointer(["paths", path, method]), hint
+            ),
+            responses=self._responses(
+                operation, join_pointer(["paths", path, method]), hint
+            ),
             deprecated=operation.get("deprecated") is True,
         )
 
@@ -311,25 +378,34 @@ class _Parser:
         found = effective_parameters(self.data, item, operation, pointer)
         raw = [p for _, p in found]
         explicit = {
-            f"{p.get('in')}:{p.get('name')}" for p in raw if isinstance(p.get("x-ms-client-name"), str)
+            f"{p.get('in')}:{p.get('name')}"
+            for p in raw
+            if isinstance(p.get("x-ms-client-name"), str)
         }
         candidates = []
         for parameter in raw:
             spelled = parameter.get("x-ms-client-name") or parameter.get("name") or ""
             preferred = naming.guard(
-                naming.snake_case(str(spelled), fallback="param", prefix="param_"), CLIENT_HELPERS
+                naming.snake_case(str(spelled), fallback="param", prefix="param_"),
+                CLIENT_HELPERS,
             )
-            candidates.append((f"{parameter.get('in')}:{parameter.get('name')}", preferred))
+            candidates.append(
+                (f"{parameter.get('in')}:{parameter.get('name')}", preferred)
+            )
         names = naming.assign_unique(candidates, explicit=explicit)
         parameters = []
-        for pointer, parameter in found:
+        for where, parameter in found:
             location = str(parameter.get("in"))
             wire = str(parameter.get("name"))
             if location == "body":
                 schema = parameter.get("schema") or {}
-                kind = self.type_of(schema, pointer + "/schema", hint + "Body")
+                kind = self.type_of(schema, where + "/schema", hint + "Body")
             else:
-                kind = self.type_of(parameter, pointer, hint + naming.pascal_case(wire, fallback="P", prefix="P"))
+                kind = self.type_of(
+                    parameter,
+                    where,
+                    hint + naming.pascal_case(wire, fallback="P", prefix="P"),
+                )
             parameters.append(
                 Parameter(
                     wire_name=wire,
@@ -344,21 +420,35 @@ class _Parser:
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
 
-    def _responses(self, operation: dict[str, Any], pointer: str, hint: str) -> tuple[Response, ...]:
+    def _responses(
+        self, operation: dict[str, Any], pointer: str, hint: str
+    ) -> tuple[Response, ...]:
         responses = operation.get("responses") or {}
         resolved = {}
         for status, response in responses.items():
             target, value = self._resolve(response)
             where = target or join_pointer([*_parts(pointer), "responses", status])
             resolved[status] = (where, value if isinstance(value, dict) else {})
-        with_schema = [status for status, (_, r) in resolved.items() if isinstance(r.get("schema"), dict)]
+        with_schema = [
+            status
+            for status, (_, r) in resolved.items()
+            if isinstance(r.get("schema"), dict)
+        ]
         result = []
         for status in sorted(responses, key=_status_order):
             where, response = resolved[status]
             schema = response.get("schema")
-            suffix = "Response" if len(with_schema) <= 1 else f"Response{status}".title()
-            kind = self.type_of(schema, where + "/schema", hint + suffix) if isinstance(schema, dict) else None
-            result.append(Response(str(status), _text(response.get("description")), kind))
+            suffix = (
+                "Response" if len(with_schema) <= 1 else f"Response{status}".title()
+            )
+            kind = (
+                self.type_of(schema, where + "/schema", hint + suffix)
+                if isinstance(schema, dict)
+                else None
+            )
+            result.append(
+                Response(str(status), _text(response.get("description")), kind)
+            )
         return tuple(result)
 
     # -- connection ------------------------------------------------------------------------
@@ -404,4 +494,8 @@ def _text(value: Any) -> str:
 def _describe(schema: Any) -> str:
     if not isinstance(schema, dict):
         return ""
-    return _text(schema.get("description")) or _text(schema.get("x-ms-summary")) or _text(schema.get("title"))
+    return (
+        _text(schema.get("description"))
+        or _text(schema.get("x-ms-summary"))
+        or _text(schema.get("title"))
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,15 @@ def build(job: Job) -> Generated:
     source = loader.load_spec(job.spec, job.spec_name)
     validator.validate_or_raise(source)
     api = parser.parse(source, job.package)
-    options = render.RenderOptions(header(job.spec_name, source.digest), job.with_tests, job.templates)
+    options = render.RenderOptions(
+        header(job.spec_name, source.digest), job.with_tests, job.templates
+    )
     if job.templates is not None and not job.templates.is_dir():
         raise GeneratorError(f"--templates {job.templates}: no such folder")
     rendered = render.render(api, options)
-    files = {path: formatter.format_source(path, text) for path, text in rendered.items()}
+    files = {
+        path: formatter.format_source(path, text) for path, text in rendered.items()
+    }
     files[MANIFEST] = manifest_text(_inputs(job, source.digest, api.package), files)
     package_dir = job.output / api.package
     return Generated(api.package, package_dir, files)
@@ -69,7 +74,6 @@ def build(job: Job) -> Generated:
 
 def _inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
     """Everything the output depends on besides the spec text, recorded in the manifest."""
-    import black
     import jinja2
 
     from generator import render
@@ -78,7 +82,7 @@ def _inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
     templates = render.template_sources(job.templates, job.with_tests)
     return {
         "generator": __version__,
-        "black": black.__version__,
+        "black": version("black"),
         "jinja2": jinja2.__version__,
         "spec": job.spec_name,
         "spec_sha256": digest,

@@ -14,7 +14,12 @@ import jinja2
 
 from generator import docs, escape, types
 from generator.errors import GeneratorError
-from generator.examples import BASE_PATH, CREDENTIALS, ExampleFactory, basic_authorization
+from generator.examples import (
+    BASE_PATH,
+    CREDENTIALS,
+    ExampleFactory,
+    basic_authorization,
+)
 from generator.model import Api, DictType, ListType, ModelType, Operation, TypeRef
 
 # (template, path inside the package); the tests are left out with --no-tests.
@@ -35,7 +40,9 @@ TEST_FILES = (
 
 def builtin_templates() -> Path:
     installed = Path(__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
+    return (
+        installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
+    )
 
 
 def template_names(with_tests: bool) -> list[tuple[str, str]]:
@@ -82,7 +89,9 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
         try:
             rendered[path] = env.get_template(template_name).render(context)
         except jinja2.TemplateSyntaxError as error:
-            raise GeneratorError(f"template {error.filename}:{error.lineno}: {error.message}") from None
+            raise GeneratorError(
+                f"template {error.filename}:{error.lineno}: {error.message}"
+            ) from None
         except jinja2.TemplateError as error:
             raise GeneratorError(f"template {template_name} failed: {error}") from None
     return rendered
@@ -91,6 +100,7 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
 def isort_order(names: object) -> list[str]:
     """Names in the order isort and ruff want in imports and `__all__`: CONSTANTS, Classes,
     then everything else, each alphabetically."""
+
     def kind(name: str) -> int:
         if name.isupper() and len(name) > 1:
             return 0
@@ -112,7 +122,9 @@ def template_sources(overrides: Path | None, with_tests: bool) -> dict[str, str]
 def _context(api: Api, options: RenderOptions) -> dict[str, object]:
     examples = ExampleFactory(api)
     operation_cases = [examples.operation_case(op) for op in api.operations]
-    test_model_imports = {c.result_type for c in operation_cases if c.result_type} | examples.constructed
+    test_model_imports = {
+        c.result_type for c in operation_cases if c.result_type
+    } | examples.constructed
     model_cases = [examples.model_case(model) for model in api.models]
     return {
         "api": api,
@@ -123,18 +135,26 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         "package_docstring": docs.client_doc(api).split("\n\nArgs:")[0],
         "client_docstring": docs.client_doc(api),
         "model_docstrings": {m.name: docs.model_doc(m) for m in api.models},
-        "operation_docstrings": {op.method_name: docs.operation_doc(op, api) for op in api.operations},
-        "raw_docstrings": {op.method_name: docs.raw_operation_doc(op, api) for op in api.operations},
+        "operation_docstrings": {
+            op.method_name: docs.operation_doc(op, api) for op in api.operations
+        },
+        "raw_docstrings": {
+            op.method_name: docs.raw_operation_doc(op, api) for op in api.operations
+        },
         "signatures": {op.method_name: _signature(op) for op in api.operations},
         "forwards": {op.method_name: _forward(op) for op in api.operations},
         "returns": {
-            op.method_name: types.return_annotation([r.type for r in op.success_responses])
+            op.method_name: types.return_annotation(
+                [r.type for r in op.success_responses]
+            )
             for op in api.operations
         },
         "models_runtime_imports": _models_runtime_imports(api),
         "client_imports": _client_runtime_imports(api),
         "client_uses_any": any(
-            "Any" in _signature(op) + types.return_annotation([r.type for r in op.success_responses])
+            "Any"
+            in _signature(op)
+            + types.return_annotation([r.type for r in op.success_responses])
             for op in api.operations
         ),
         "model_imports": _client_model_imports(api),
@@ -142,7 +162,14 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         | {"UnexpectedResponseError"}
         | {e.name for e in api.errors},
         "exported_names": sorted(
-            {"UNSET", "Unset", "RawResponse", api.client_class, "ApiError", "ConnectorError"}
+            {
+                "UNSET",
+                "Unset",
+                "RawResponse",
+                api.client_class,
+                "ApiError",
+                "ConnectorError",
+            }
             | {"DecodeError", "TransportError", "UnexpectedResponseError"}
             | {e.name for e in api.errors}
             | {m.name for m in api.models}
@@ -157,10 +184,16 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
 
 def _signature(op: Operation) -> str:
     """The parameters after `self`: required ones positional, optional ones keyword-only."""
-    parts = [f"{p.python_name}: {types.parameter_annotation(p)}" for p in op.positional_parameters]
+    parts = [
+        f"{p.python_name}: {types.parameter_annotation(p)}"
+        for p in op.positional_parameters
+    ]
     if op.keyword_parameters:
         parts.append("*")
-        parts += [f"{p.python_name}: {types.parameter_annotation(p)} = None" for p in op.keyword_parameters]
+        parts += [
+            f"{p.python_name}: {types.parameter_annotation(p)} = None"
+            for p in op.keyword_parameters
+        ]
     return "".join(f", {part}" for part in parts)
 
 
@@ -204,7 +237,9 @@ def _models_runtime_imports(api: Api) -> list[str]:
 def _client_runtime_imports(api: Api) -> list[str]:
     spelled = _decoders([r.type for op in api.operations for r in op.success_responses])
     helpers = ("list_of", "dict_of", "no_content", "parse_json")
-    return sorted({"RawResponse", "Transport"} | {name for name in helpers if name in spelled})
+    return sorted(
+        {"RawResponse", "Transport"} | {name for name in helpers if name in spelled}
+    )
 
 
 def _client_model_imports(api: Api) -> list[str]:

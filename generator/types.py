@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from generator.model import DictType, Field, ListType, ModelType, Parameter, ScalarType, TypeRef
+from generator.model import (
+    DictType,
+    Field,
+    ListType,
+    ModelType,
+    Parameter,
+    ScalarType,
+    TypeRef,
+)
 
 
 def annotation(kind: TypeRef) -> str:

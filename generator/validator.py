@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from generator.errors import Finding, SpecError
 from generator.loader import SourceFile, join_pointer, split_pointer
@@ -22,7 +22,7 @@ def validate(source: SourceFile) -> list[Finding]:
     """Every problem in the document; an empty list means it can be generated from."""
     if source.data.get("swagger") != "2.0":
         found = source.data.get("swagger", source.data.get("openapi"))
-        message = f"only Swagger 2.0 is supported (swagger: \"2.0\"); found {found!r}"
+        message = f'only Swagger 2.0 is supported (swagger: "2.0"); found {found!r}'
         return [source.finding(message, "/swagger")]
     reference_problems = list(_reference_problems(source))
     problems = reference_problems + list(_schema_problems(source, reference_problems))
@@ -36,14 +36,22 @@ def validate_or_raise(source: SourceFile) -> None:
         raise SpecError(problems)
 
 
-def _without_unlocated_repeats(source: SourceFile, findings: list[Finding]) -> list[Finding]:
+def _without_unlocated_repeats(
+    source: SourceFile, findings: list[Finding]
+) -> list[Finding]:
     """Drop the validator's repeats of an error that it also reported with a path relative to a
     sub-schema (a pointer that does not exist in the document)."""
-    located = {f.message for f in findings if f.pointer is None or _exists(source.data, f.pointer)}
+    located = {
+        f.message
+        for f in findings
+        if f.pointer is None or _exists(source.data, f.pointer)
+    }
     return [
         f
         for f in findings
-        if f.pointer is None or _exists(source.data, f.pointer) or f.message not in located
+        if f.pointer is None
+        or _exists(source.data, f.pointer)
+        or f.message not in located
     ]
 
 
@@ -56,7 +64,9 @@ def _exists(data: Any, pointer: str) -> bool:
 
 
 def _sorted_unique(findings: list[Finding]) -> list[Finding]:
-    unique = {(f.line or 0, f.column or 0, f.pointer or "", f.message): f for f in findings}
+    unique = {
+        (f.line or 0, f.column or 0, f.pointer or "", f.message): f for f in findings
+    }
     return [unique[key] for key in sorted(unique)]
 
 
@@ -103,10 +113,14 @@ def _reference_problems(source: SourceFile) -> Iterator[Finding]:
             yield source.finding(f"unresolved reference {reference!r}", where)
             continue
         if isinstance(target, dict) and target.get("$ref") == reference:
-            yield source.finding(f"reference {reference!r} refers only to itself", where)
+            yield source.finding(
+                f"reference {reference!r} refers only to itself", where
+            )
 
 
-def _schema_problems(source: SourceFile, reference_problems: list[Finding]) -> Iterator[Finding]:
+def _schema_problems(
+    source: SourceFile, reference_problems: list[Finding]
+) -> Iterator[Finding]:
     from openapi_spec_validator.schemas import openapi_v2_schema_validator
     from openapi_spec_validator.validation.exceptions import (
         DuplicateOperationIDError,
@@ -115,7 +129,11 @@ def _schema_problems(source: SourceFile, reference_problems: list[Finding]) -> I
     )
 
     # Checked here with a location (see _semantic_problems); the validator gives none.
-    located_here = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
+    located_here = (
+        DuplicateOperationIDError,
+        ExtraParametersError,
+        UnresolvableParameterError,
+    )
     if reference_problems:
         # The keyword checks follow references, so only the plain schema check can run.
         errors: Iterator[Any] = openapi_v2_schema_validator.iter_errors(source.data)
@@ -127,9 +145,14 @@ def _schema_problems(source: SourceFile, reference_problems: list[Finding]) -> I
                 continue
             detail = _explain(error)
             path = list(getattr(detail, "absolute_path", []))
-            yield source.finding(_short(str(getattr(detail, "message", detail))), join_pointer(path))
-    except Exception as error:  # the validator's own failure must not become a traceback
-        yield source.finding(f"the validator could not check this document: {error}", "")
+            yield source.finding(
+                _short(str(getattr(detail, "message", detail))), join_pointer(path)
+            )
+    # The validator's own failure must not become a traceback.
+    except Exception as error:  # noqa: BLE001
+        yield source.finding(
+            f"the validator could not check this document: {error}", ""
+        )
 
 
 def _explain(error: Any) -> Any:
@@ -169,8 +192,8 @@ def _mismatches(causes: list[Any]) -> int:
 def _isolated_validator(data: dict[str, Any]) -> Any:
     from openapi_spec_validator.validation import OpenAPIV2SpecValidator
 
-    class IsolatedValidator(OpenAPIV2SpecValidator):  # type: ignore[misc]
-        resolver_handlers: dict[str, Any] = {}
+    class IsolatedValidator(OpenAPIV2SpecValidator):
+        resolver_handlers: ClassVar[dict[str, Any]] = {}  # type: ignore[misc]
 
     return IsolatedValidator(data)
 
@@ -209,19 +232,32 @@ def _semantic_problems(source: SourceFile) -> list[Finding]:
 
 
 def effective_parameters(
-    data: dict[str, Any], item: dict[str, Any], operation: dict[str, Any], pointer: str = ""
+    data: dict[str, Any],
+    item: dict[str, Any],
+    operation: dict[str, Any],
+    pointer: str = "",
 ) -> list[tuple[str, dict[str, Any]]]:
     """The operation's parameters as (pointer, resolved object): the path-level ones it does not
     override first. `pointer` is the operation's own; both lists may use `$ref`."""
     item_pointer = pointer.rsplit("/", 1)[0]
-    path_level = _resolved_parameters(data, item.get("parameters"), item_pointer + "/parameters")
-    own = _resolved_parameters(data, operation.get("parameters"), pointer + "/parameters")
+    path_level = _resolved_parameters(
+        data, item.get("parameters"), item_pointer + "/parameters"
+    )
+    own = _resolved_parameters(
+        data, operation.get("parameters"), pointer + "/parameters"
+    )
     overridden = {(p.get("name"), p.get("in")) for _, p in own}
-    inherited = [(ptr, p) for ptr, p in path_level if (p.get("name"), p.get("in")) not in overridden]
+    inherited = [
+        (ptr, p)
+        for ptr, p in path_level
+        if (p.get("name"), p.get("in")) not in overridden
+    ]
     return inherited + own
 
 
-def _resolved_parameters(data: Any, parameters: Any, base: str) -> list[tuple[str, dict[str, Any]]]:
+def _resolved_parameters(
+    data: Any, parameters: Any, base: str
+) -> list[tuple[str, dict[str, Any]]]:
     resolved: list[tuple[str, dict[str, Any]]] = []
     if not isinstance(parameters, list):
         return resolved
@@ -239,7 +275,11 @@ def _resolved_parameters(data: Any, parameters: Any, base: str) -> list[tuple[st
 
 
 def _path_parameter_problems(
-    source: SourceFile, path: str, item: dict[str, Any], operation: dict[str, Any], pointer: str
+    source: SourceFile,
+    path: str,
+    item: dict[str, Any],
+    operation: dict[str, Any],
+    pointer: str,
 ) -> list[Finding]:
     parameters = effective_parameters(source.data, item, operation, pointer)
     declared = {p.get("name") for _, p in parameters if p.get("in") == "path"}
@@ -249,7 +289,9 @@ def _path_parameter_problems(
         message = f"path template names {{{name}}} but the operation declares no such path parameter"
         problems.append(source.finding(message, pointer))
     for name in sorted(str(n) for n in declared - templated):
-        message = f"path parameter {name!r} does not appear in the path template {path!r}"
+        message = (
+            f"path parameter {name!r} does not appear in the path template {path!r}"
+        )
         problems.append(source.finding(message, pointer + "/parameters"))
     return problems
 
@@ -259,7 +301,9 @@ def _client_name_problems(
 ) -> list[Finding]:
     seen: dict[str, str] = {}
     problems = []
-    for index, (_, parameter) in enumerate(effective_parameters(source.data, item, operation, pointer)):
+    for index, (_, parameter) in enumerate(
+        effective_parameters(source.data, item, operation, pointer)
+    ):
         client_name = parameter.get("x-ms-client-name")
         if not isinstance(client_name, str):
             continue

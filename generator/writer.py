@@ -25,7 +25,10 @@ def sha256(text: str) -> str:
 
 
 def manifest_text(inputs: dict[str, Any], files: dict[str, str]) -> str:
-    manifest = {"inputs": inputs, "files": {path: sha256(text) for path, text in sorted(files.items())}}
+    manifest = {
+        "inputs": inputs,
+        "files": {path: sha256(text) for path, text in sorted(files.items())},
+    }
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
@@ -34,7 +37,9 @@ def read_manifest(package_dir: Path) -> dict[str, Any] | None:
         data = json.loads((package_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
+    return (
+        data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
+    )
 
 
 def previously_written(package_dir: Path) -> set[str]:
@@ -49,11 +54,18 @@ class WriteReport:
     removed: list[str]
 
 
-def write_package(package_dir: Path, files: dict[str, str], *, force: bool) -> WriteReport:
+def write_package(
+    package_dir: Path, files: dict[str, str], *, force: bool
+) -> WriteReport:
     """Write `files` (path inside the package -> text, the manifest included)."""
     if package_dir.exists() and not package_dir.is_dir():
         raise GeneratorError(f"{package_dir} exists and is not a folder")
-    if package_dir.is_dir() and read_manifest(package_dir) is None and any(package_dir.iterdir()) and not force:
+    if (
+        package_dir.is_dir()
+        and read_manifest(package_dir) is None
+        and any(package_dir.iterdir())
+        and not force
+    ):
         raise GeneratorError(
             f"{package_dir} exists and was not written by connector-codegen (no {MANIFEST});"
             " use --force to generate into it anyway"
@@ -83,7 +95,9 @@ def _current_text(path: Path) -> str | None:
 
 def _atomic_write(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))

@@ -20,7 +20,11 @@ COMMITTED = ROOT / "generated"
 def make_job(spec: Path, output: Path, **options: object) -> Job:
     values: dict[str, object] = {
         "spec": spec,
-        "spec_name": spec.relative_to(ROOT).as_posix() if spec.is_relative_to(ROOT) else spec.name,
+        "spec_name": (
+            spec.relative_to(ROOT).as_posix()
+            if spec.is_relative_to(ROOT)
+            else spec.name
+        ),
         "output": output,
         "package": None,
         "templates": None,
@@ -35,13 +39,22 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and ".pytest_cache" not in path.parts
     }
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+        args,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
 
 

@@ -11,7 +11,23 @@ from .conftest import TWILIO_SPEC
 
 
 @pytest.mark.parametrize(
-    "text", ["2010-04-01", "on", "off", "yes", "no", "0123", "1_000", "0x1F", "0o17", "1:30", "+.inf", ".nan", "1e", "y"]
+    "text",
+    [
+        "2010-04-01",
+        "on",
+        "off",
+        "yes",
+        "no",
+        "0123",
+        "1_000",
+        "0x1F",
+        "0o17",
+        "1:30",
+        "+.inf",
+        ".nan",
+        "1e",
+        "y",
+    ],
 )
 def test_yaml_scalars_that_yaml_1_1_would_type_stay_strings(text: str) -> None:
     assert resolve_scalar(text) == text
@@ -20,8 +36,18 @@ def test_yaml_scalars_that_yaml_1_1_would_type_stay_strings(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("true", True), ("False", False), ("TRUE", True), ("null", None), ("~", None), ("", None),
-        ("0", 0), ("-12", -12), ("+7", 7), ("1.5", 1.5), ("-0.25e3", -250.0), (".5", 0.5),
+        ("true", True),
+        ("False", False),
+        ("TRUE", True),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ("0", 0),
+        ("-12", -12),
+        ("+7", 7),
+        ("1.5", 1.5),
+        ("-0.25e3", -250.0),
+        (".5", 0.5),
     ],
 )
 def test_yaml_core_scalars_are_typed(text: str, value: object) -> None:
@@ -41,10 +67,20 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def test_a_yaml_document_keeps_dates_versions_and_keys_as_strings(tmp_path: Path) -> None:
-    path = write(tmp_path, "s.yaml", "version: 2010-04-01\nresponses:\n  200: {description: ok}\nflag: on\n")
+def test_a_yaml_document_keeps_dates_versions_and_keys_as_strings(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "s.yaml",
+        "version: 2010-04-01\nresponses:\n  200: {description: ok}\nflag: on\n",
+    )
     data = load_spec(path, "s.yaml").data
-    assert data == {"version": "2010-04-01", "responses": {"200": {"description": "ok"}}, "flag": "on"}
+    assert data == {
+        "version": "2010-04-01",
+        "responses": {"200": {"description": "ok"}},
+        "flag": "on",
+    }
 
 
 def test_positions_point_at_the_value_in_yaml_and_json(tmp_path: Path) -> None:
@@ -69,7 +105,9 @@ def error_for(path: Path) -> str:
 
 
 def test_malformed_yaml_names_file_line_and_column(tmp_path: Path) -> None:
-    assert error_for(write(tmp_path, "bad.yaml", "a: 1\nb: [1, 2\n")).startswith("bad.yaml:3:1: invalid YAML")
+    assert error_for(write(tmp_path, "bad.yaml", "a: 1\nb: [1, 2\n")).startswith(
+        "bad.yaml:3:1: invalid YAML"
+    )
 
 
 def test_malformed_json_names_file_line_and_column(tmp_path: Path) -> None:
@@ -77,16 +115,27 @@ def test_malformed_json_names_file_line_and_column(tmp_path: Path) -> None:
     assert message.startswith("bad.json:3:1: invalid JSON")
 
 
-def test_missing_empty_directory_and_non_utf8_inputs_are_reported(tmp_path: Path) -> None:
+def test_missing_empty_directory_and_non_utf8_inputs_are_reported(
+    tmp_path: Path,
+) -> None:
     assert error_for(tmp_path / "absent.yaml") == "absent.yaml: no such file"
     assert error_for(write(tmp_path, "empty.yaml", "  \n")) == "empty.yaml: is empty"
     (tmp_path / "folder.yaml").mkdir()
-    assert error_for(tmp_path / "folder.yaml") == "folder.yaml: is a directory, not a spec file"
-    assert error_for(write(tmp_path, "latin1.yaml", b"a: caf\xe9\n")) == "latin1.yaml:1:7: is not UTF-8 text (byte 0xe9)"
+    assert (
+        error_for(tmp_path / "folder.yaml")
+        == "folder.yaml: is a directory, not a spec file"
+    )
+    assert (
+        error_for(write(tmp_path, "latin1.yaml", b"a: caf\xe9\n"))
+        == "latin1.yaml:1:7: is not UTF-8 text (byte 0xe9)"
+    )
 
 
 def test_duplicate_keys_and_non_mapping_documents_are_refused(tmp_path: Path) -> None:
-    assert error_for(write(tmp_path, "dup.yaml", "a: 1\na: 2\n")) == "dup.yaml:2:1: duplicate key 'a'"
+    assert (
+        error_for(write(tmp_path, "dup.yaml", "a: 1\na: 2\n"))
+        == "dup.yaml:2:1: duplicate key 'a'"
+    )
     assert "must be a mapping" in error_for(write(tmp_path, "list.yaml", "- 1\n"))
 
 
@@ -94,7 +143,9 @@ def test_yaml_aliases_expand_within_the_documented_limit(tmp_path: Path) -> None
     ok = write(tmp_path, "ok.yaml", "a: &x {b: 1}\nc: *x\n")
     assert load_spec(ok, "ok.yaml").data == {"a": {"b": 1}, "c": {"b": 1}}
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    levels += [
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)
+    ]
     bomb = write(tmp_path, "bomb.yaml", "\n".join(levels) + "\n")
     assert "alias expansion limit" in error_for(bomb)
 

@@ -23,7 +23,10 @@ from generator.naming import assign_unique, guard, pascal_case, snake_case
         ("0", "field_0"),
         ("1st", "field_1st"),
         ("", "field"),
-        ("\ufb01le", "file"),  # the "fi" ligature is "fi" after NFKC, as Python identifiers are
+        (
+            "\ufb01le",
+            "file",
+        ),  # the "fi" ligature is "fi" after NFKC, as Python identifiers are
     ],
 )
 def test_snake_case(name: str, expected: str) -> None:
@@ -44,7 +47,9 @@ def test_pascal_case(name: str, expected: str) -> None:
     assert pascal_case(name, fallback="Model", prefix="Model") == expected
 
 
-@pytest.mark.parametrize("name", ["class", "from", "None", "True", "self", "str", "list", "match", "type"])
+@pytest.mark.parametrize(
+    "name", ["class", "from", "None", "True", "self", "str", "list", "match", "type"]
+)
 def test_keywords_and_builtins_that_matter_get_a_trailing_underscore(name: str) -> None:
     assert guard(name) == name + "_"
 
@@ -63,7 +68,11 @@ def test_collisions_get_stable_suffixes_whatever_the_input_order() -> None:
 
 def test_explicit_names_win_and_taken_names_are_avoided() -> None:
     pairs = [("a", "x"), ("b", "x"), ("c", "used")]
-    assert assign_unique(pairs, taken={"used"}, explicit={"b"}) == {"b": "x", "a": "x_2", "c": "used_2"}
+    assert assign_unique(pairs, taken={"used"}, explicit={"b"}) == {
+        "b": "x",
+        "a": "x_2",
+        "c": "used_2",
+    }
 
 
 def test_a_suffixed_name_never_steals_a_name_another_key_wants() -> None:

@@ -21,7 +21,12 @@ def source(data: dict[str, Any]) -> SourceFile:
 
 
 def minimal(**extra: Any) -> dict[str, Any]:
-    return {"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {}, **extra}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +37,26 @@ def twilio() -> Any:
 def test_twilio_names(twilio: Any) -> None:
     assert twilio.package == "twilio_connector"
     assert twilio.client_class == "TwilioClient"
-    assert [op.method_name for op in twilio.operations] == ["get_message", "list_messages", "send_message"]
-    assert [e.name for e in twilio.errors] == ["BadRequestError", "NotFoundError", "InternalServerError"]
+    assert [op.method_name for op in twilio.operations] == [
+        "get_message",
+        "list_messages",
+        "send_message",
+    ]
+    assert [e.name for e in twilio.errors] == [
+        "BadRequestError",
+        "NotFoundError",
+        "InternalServerError",
+    ]
     assert twilio.security.kind == "basic"
     assert twilio.host_url is None
 
 
 def test_twilio_list_messages_parameters(twilio: Any) -> None:
     list_messages = twilio.operations[1]
-    wire = [(p.python_name, p.wire_name, annotation(p.type)) for p in list_messages.parameters]
+    wire = [
+        (p.python_name, p.wire_name, annotation(p.type))
+        for p in list_messages.parameters
+    ]
     assert wire == [
         ("to", "To", "str"),
         ("from_", "From", "str"),
@@ -57,14 +73,26 @@ def test_twilio_list_messages_parameters(twilio: Any) -> None:
 def test_twilio_models_keep_wire_names(twilio: Any) -> None:
     available = twilio.model("AvailablePhoneNumbers")
     names = {f.wire_name: f.python_name for f in available.fields}
-    assert names["MMS"] == "mms" and names["SMS"] == "sms" and names["phone_number"] == "phone_number"
+    assert (
+        names["MMS"] == "mms"
+        and names["SMS"] == "sms"
+        and names["phone_number"] == "phone_number"
+    )
     send = twilio.model("SendMessageRequest")
-    assert [(f.python_name, f.required) for f in send.fields][:3] == [("from_", True), ("to", True), ("body", True)]
+    assert [(f.python_name, f.required) for f in send.fields][:3] == [
+        ("from_", True),
+        ("to", True),
+        ("body", True),
+    ]
     assert field_annotation(send.fields[3]) == "list[str] | None | Unset"
     message = twilio.model("Message")
-    assert next(f for f in message.fields if f.wire_name == "subresource_uris").type == ListType(ANY)
+    assert next(
+        f for f in message.fields if f.wire_name == "subresource_uris"
+    ).type == ListType(ANY)
     assert twilio.model("MessageList").fields[0].type == ListType(ModelType("Message"))
-    assert twilio.model("IncomingPhoneNumber").fields[6].type == ModelType("Capabilities")
+    assert twilio.model("IncomingPhoneNumber").fields[6].type == ModelType(
+        "Capabilities"
+    )
 
 
 def test_the_body_parameter_accepts_the_model_or_a_dict(twilio: Any) -> None:
@@ -90,23 +118,53 @@ def test_library_types_inline_models_and_shared_parameters() -> None:
     names = [m.name for m in api.models]
     assert names == ["Book", "Person", "CreateLoanBody", "CreateLoanResponse"]
     get_book = next(op for op in api.operations if op.method_name == "get_book")
-    assert [(p.wire_name, p.location) for p in get_book.parameters] == [("isbn", "path")]
+    assert [(p.wire_name, p.location) for p in get_book.parameters] == [
+        ("isbn", "path")
+    ]
     shelf = next(op for op in api.operations if op.method_name == "list_shelf_books")
-    assert [p.python_name for p in shelf.parameters] == ["shelf_number", "available", "min_rating", "x_request_id"]
+    assert [p.python_name for p in shelf.parameters] == [
+        "shelf_number",
+        "available",
+        "min_rating",
+        "x_request_id",
+    ]
 
 
 def test_names_that_collide_after_conversion_are_disambiguated() -> None:
-    properties = {"fooBar": {"type": "string"}, "foo_bar": {"type": "string"}, "to_dict": {"type": "string"}}
-    data = minimal(definitions={"Thing": {"type": "object", "properties": properties}, "thing": {"type": "object", "properties": properties}})
+    properties = {
+        "fooBar": {"type": "string"},
+        "foo_bar": {"type": "string"},
+        "to_dict": {"type": "string"},
+    }
+    data = minimal(
+        definitions={
+            "Thing": {"type": "object", "properties": properties},
+            "thing": {"type": "object", "properties": properties},
+        }
+    )
     api = parse(source(data))
     assert [m.name for m in api.models] == ["Thing", "Thing_2"]
-    assert [f.python_name for f in api.models[0].fields] == ["foo_bar_2", "foo_bar", "to_dict_"]
+    assert [f.python_name for f in api.models[0].fields] == [
+        "foo_bar_2",
+        "foo_bar",
+        "to_dict_",
+    ]
 
 
 def test_model_names_never_shadow_the_generated_code() -> None:
-    data = minimal(definitions={name: {"type": "object", "properties": {"a": {"type": "string"}}} for name in ("ApiError", "UNSET", "TClient", "ApiModel")})
+    data = minimal(
+        definitions={
+            name: {"type": "object", "properties": {"a": {"type": "string"}}}
+            for name in ("ApiError", "UNSET", "TClient", "ApiModel")
+        }
+    )
     api = parse(source(data))
-    assert [m.name for m in api.models] == ["ApiError_", "UNSET_", "TClient_", "ApiModel_"]
+    assert [m.name for m in api.models] == [
+        "ApiError_",
+        "UNSET_",
+        "TClient_",
+        "ApiModel_",
+    ]
 
 
 def test_package_names() -> None:
@@ -121,5 +179,16 @@ def test_package_names() -> None:
 
 
 def test_operations_without_an_operation_id_are_named_from_method_and_path() -> None:
-    data = minimal(paths={"/items/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "required": True, "type": "string"}], "responses": {"200": {"description": "ok"}}}}})
+    data = minimal(
+        paths={
+            "/items/{id}": {
+                "get": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "type": "string"}
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
     assert parse(source(data)).operations[0].method_name == "get_items_id"

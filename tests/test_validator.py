@@ -19,7 +19,12 @@ def problems(tmp_path: Path, document: dict[str, Any]) -> list[str]:
 
 
 def spec(paths: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": paths, **extra}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": paths,
+        **extra,
+    }
 
 
 OK = {"200": {"description": "ok"}}
@@ -30,9 +35,18 @@ def test_the_project_specs_are_valid() -> None:
     assert validate(load_spec(LIBRARY_SPEC, "library.json")) == []
 
 
-def test_every_schema_error_is_reported_with_pointer_and_position(tmp_path: Path) -> None:
+def test_every_schema_error_is_reported_with_pointer_and_position(
+    tmp_path: Path,
+) -> None:
     document = spec(
-        {"/a": {"get": {"parameters": [{"name": "q", "in": "query", "type": "strin"}], "responses": OK}}},
+        {
+            "/a": {
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "type": "strin"}],
+                    "responses": OK,
+                }
+            }
+        },
         definitions={"X": {"type": "objec"}},
     )
     del document["info"]["version"]
@@ -44,41 +58,71 @@ def test_every_schema_error_is_reported_with_pointer_and_position(tmp_path: Path
         "spec.json:13:21: /paths/~1a/get/parameters/0/type:"
         " 'strin' is not one of ['string', 'number', 'boolean', 'integer', 'array']"
     )
-    assert found[2].startswith("spec.json:26:15: /definitions/X/type: 'objec' is not one of")
+    assert found[2].startswith(
+        "spec.json:26:15: /definitions/X/type: 'objec' is not one of"
+    )
 
 
-def test_unresolved_and_external_references_are_reported_before_any_resolution(tmp_path: Path) -> None:
+def test_unresolved_and_external_references_are_reported_before_any_resolution(
+    tmp_path: Path,
+) -> None:
     responses = {
         "200": {"description": "ok", "schema": {"$ref": "#/definitions/Missing"}},
         "201": {"description": "ok", "schema": {"$ref": "http://example.com/x.json"}},
         "202": {"description": "ok", "schema": {"$ref": "file:///etc/passwd"}},
     }
     found = problems(tmp_path, spec({"/a": {"get": {"responses": responses}}}))
-    assert any("unresolved reference '#/definitions/Missing'" in f and "/responses/200/schema/$ref" in f for f in found)
-    assert any("'http://example.com/x.json' points outside this document" in f for f in found)
+    assert any(
+        "unresolved reference '#/definitions/Missing'" in f
+        and "/responses/200/schema/$ref" in f
+        for f in found
+    )
+    assert any(
+        "'http://example.com/x.json' points outside this document" in f for f in found
+    )
     assert any("'file:///etc/passwd' points outside this document" in f for f in found)
     assert not any("root:" in f for f in found)  # never echoes a file it refused
 
 
 def test_a_reference_to_itself_is_refused(tmp_path: Path) -> None:
     found = problems(tmp_path, spec({}, definitions={"A": {"$ref": "#/definitions/A"}}))
-    assert found == ["spec.json:10:15: /definitions/A/$ref: reference '#/definitions/A' refers only to itself"]
+    assert found == [
+        "spec.json:10:15: /definitions/A/$ref: reference '#/definitions/A' refers only to itself"
+    ]
 
 
 def test_path_parameters_must_match_the_template(tmp_path: Path) -> None:
-    paths = {"/a/{id}/{missing}": {"get": {"parameters": [
-        {"name": "id", "in": "path", "required": True, "type": "string"},
-        {"name": "extra", "in": "path", "required": True, "type": "string"},
-    ], "responses": OK}}}
+    paths = {
+        "/a/{id}/{missing}": {
+            "get": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "type": "string"},
+                    {"name": "extra", "in": "path", "required": True, "type": "string"},
+                ],
+                "responses": OK,
+            }
+        }
+    }
     found = problems(tmp_path, spec(paths))
-    assert any("names {missing} but the operation declares no such path parameter" in f for f in found)
-    assert any("path parameter 'extra' does not appear in the path template" in f for f in found)
+    assert any(
+        "names {missing} but the operation declares no such path parameter" in f
+        for f in found
+    )
+    assert any(
+        "path parameter 'extra' does not appear in the path template" in f
+        for f in found
+    )
 
 
 def test_duplicate_operation_ids_are_refused(tmp_path: Path) -> None:
-    paths = {"/a": {"get": {"operationId": "Same", "responses": OK}}, "/b": {"get": {"operationId": "Same", "responses": OK}}}
+    paths = {
+        "/a": {"get": {"operationId": "Same", "responses": OK}},
+        "/b": {"get": {"operationId": "Same", "responses": OK}},
+    }
     found = problems(tmp_path, spec(paths))
-    assert found == ["spec.json:20:24: /paths/~1b/get/operationId: duplicate operationId 'Same' (also at /paths/~1a/get)"]
+    assert found == [
+        "spec.json:20:24: /paths/~1b/get/operationId: duplicate operationId 'Same' (also at /paths/~1a/get)"
+    ]
 
 
 def test_clashing_explicit_client_names_are_refused(tmp_path: Path) -> None:
@@ -86,10 +130,20 @@ def test_clashing_explicit_client_names_are_refused(tmp_path: Path) -> None:
         {"name": "a<", "in": "query", "type": "string", "x-ms-client-name": "Same"},
         {"name": "a>", "in": "query", "type": "string", "x-ms-client-name": "Same"},
     ]
-    found = problems(tmp_path, spec({"/a": {"get": {"parameters": parameters, "responses": OK}}}))
-    assert len(found) == 1 and "x-ms-client-name 'Same' is given to both 'a<' and 'a>'" in found[0]
+    found = problems(
+        tmp_path, spec({"/a": {"get": {"parameters": parameters, "responses": OK}}})
+    )
+    assert (
+        len(found) == 1
+        and "x-ms-client-name 'Same' is given to both 'a<' and 'a>'" in found[0]
+    )
 
 
 def test_only_swagger_2_is_accepted(tmp_path: Path) -> None:
-    found = problems(tmp_path, {"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {}})
-    assert found == ["spec.json:1:1: /swagger: only Swagger 2.0 is supported (swagger: \"2.0\"); found '3.0.0'"]
+    found = problems(
+        tmp_path,
+        {"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {}},
+    )
+    assert found == [
+        "spec.json:1:1: /swagger: only Swagger 2.0 is supported (swagger: \"2.0\"); found '3.0.0'"
+    ]

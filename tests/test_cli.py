@@ -1,0 +1,205 @@
+"""The command line through click's CliRunner: exit codes, messages, configuration."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import __version__
+from generator.cli import main
+from generator.writer import MANIFEST
+
+from .conftest import LIBRARY_SPEC, TWILIO_SPEC, tree
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with a pyproject.toml pointing at a copy of the library spec."""
+    (tmp_path / "spec").mkdir()
+    shutil.copy(LIBRARY_SPEC, tmp_path / "spec" / "library.json")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.connector-codegen]\nspec = "spec/library.json"\noutput = "out"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    return result.exit_code, result.output
+
+
+def test_version() -> None:
+    assert invoke("--version") == (0, f"connector-codegen, version {__version__}\n")
+
+
+def test_no_command_generates_from_the_configuration(project: Path) -> None:
+    code, output = invoke()
+    assert code == 0
+    assert (
+        output == "out/library_catalog_connector: 10 written, 0 unchanged, 0 removed\n"
+    )
+    assert (project / "out" / "library_catalog_connector" / "client.py").is_file()
+
+
+def test_generate_then_check_is_current_and_a_second_generate_changes_nothing(
+    project: Path,
+) -> None:
+    assert invoke("generate")[0] == 0
+    package = project / "out" / "library_catalog_connector"
+    before = {p: p.stat().st_mtime_ns for p in package.rglob("*")}
+    assert invoke("check") == (0, "generated code is current\n")
+    code, output = invoke("generate")
+    assert (code, output) == (
+        0,
+        "out/library_catalog_connector: 0 written, 10 unchanged, 0 removed\n",
+    )
+    assert {p: p.stat().st_mtime_ns for p in package.rglob("*")} == before
+
+
+def test_check_reports_an_edited_and_a_missing_file_with_exit_1(project: Path) -> None:
+    invoke("generate")
+    package = project / "out" / "library_catalog_connector"
+    (package / "client.py").write_text(
+        (package / "client.py").read_text() + "# edited\n"
+    )
+    (package / "models.py").unlink()
+    code, output = invoke("check")
+    assert code == 1
+    assert (
+        "out/library_catalog_connector/client.py: differs from what generate would write"
+        in output
+    )
+    assert (
+        "out/library_catalog_connector/models.py: missing: generate would create it"
+        in output
+    )
+    assert invoke("check", "--quiet") == (1, "")
+    code, output = invoke("check", "--diff")
+    assert code == 1 and "-# edited" in output
+
+
+def test_check_sees_a_spec_change(project: Path) -> None:
+    invoke("generate")
+    spec = project / "spec" / "library.json"
+    spec.write_text(spec.read_text().replace("Books on a shelf", "Books on one shelf"))
+    code, output = invoke("check")
+    assert code == 1
+    assert "client.py: differs" in output and MANIFEST in output
+
+
+def test_check_writes_nothing(project: Path) -> None:
+    invoke("generate")
+    (project / "out" / "library_catalog_connector" / "models.py").unlink()
+    before = tree(project)
+    invoke("check")
+    assert tree(project) == before
+
+
+def test_flags_override_the_configuration(project: Path) -> None:
+    code, _ = invoke(
+        "generate",
+        str(TWILIO_SPEC),
+        "--output",
+        "elsewhere",
+        "--package",
+        "sms",
+        "--no-tests",
+    )
+    assert code == 0
+    files = tree(project / "elsewhere" / "sms")
+    assert "client.py" in files and not any(name.startswith("tests/") for name in files)
+    assert b"class TwilioClient" in files["client.py"]
+
+
+def test_an_invalid_package_name_is_a_usage_error(project: Path) -> None:
+    code, output = invoke("generate", "--package", "not-valid")
+    assert code == 2
+    assert "error: --package 'not-valid' is not a valid Python package name" in output
+    assert not (project / "out").exists()
+
+
+def test_an_unknown_configuration_key_is_named(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.connector-codegen]\nspec = "spec/library.json"\nouptut = "x"\n'
+    )
+    code, output = invoke("generate")
+    assert code == 2
+    assert "unknown key 'ouptut' in [tool.connector-codegen]" in output
+
+
+def test_an_invalid_spec_exits_2_and_writes_nothing(project: Path) -> None:
+    invoke("generate")
+    before = tree(project / "out")
+    spec = project / "spec" / "library.json"
+    spec.write_text(
+        spec.read_text().replace(
+            '"$ref": "#/definitions/Person"', '"$ref": "#/definitions/Nobody"', 1
+        )
+    )
+    code, output = invoke("generate")
+    assert code == 2
+    assert (
+        "spec/library.json:" in output
+        and "unresolved reference '#/definitions/Nobody'" in output
+    )
+    assert "nothing was written" in output
+    assert tree(project / "out") == before
+
+
+def test_validate_text_and_json(project: Path) -> None:
+    assert invoke("validate") == (0, "spec/library.json: valid Swagger 2.0\n")
+    spec = project / "spec" / "library.json"
+    spec.write_text(spec.read_text().replace('"version": "2.3.1"', '"version": 2'))
+    code, output = invoke("validate", "--format", "json")
+    assert code == 2
+    findings = json.loads(output[: output.rindex("}") + 1])["findings"]
+    assert findings == [
+        {
+            "file": "spec/library.json",
+            "line": 5,
+            "column": 16,
+            "pointer": "/info/version",
+            "message": "2 is not of type 'string'",
+        }
+    ]
+
+
+def test_a_missing_spec_is_reported_without_a_traceback(project: Path) -> None:
+    code, output = invoke("validate", "nope.yaml")
+    assert code == 2
+    assert (
+        output
+        == "error: nope.yaml: no such file\nthe spec has 1 problem; nothing was written\n"
+    )
+
+
+def test_generate_refuses_a_folder_it_did_not_write_unless_forced(
+    project: Path,
+) -> None:
+    package = project / "out" / "library_catalog_connector"
+    package.mkdir(parents=True)
+    (package / "mine.py").write_text("x = 1\n")
+    code, output = invoke("generate")
+    assert code == 2 and "was not written by connector-codegen" in output
+    assert invoke("generate", "--force")[0] == 0
+    assert (package / "mine.py").read_text() == "x = 1\n"
+
+
+def test_files_no_longer_produced_are_removed_and_foreign_files_kept(
+    project: Path,
+) -> None:
+    invoke("generate")
+    package = project / "out" / "library_catalog_connector"
+    (package / "notes.txt").write_text("mine")
+    code, output = invoke("generate", "--no-tests")
+    assert code == 0 and "3 removed" in output
+    assert not (package / "tests").exists()
+    assert (package / "notes.txt").read_text() == "mine"
