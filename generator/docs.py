@@ -16,6 +16,19 @@ def _join(*parts: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def models_module_doc(api: Api) -> str:
+    return (
+        f"The models of {api.title}: one dataclass per object schema.\n\n"
+        "Optional fields default to UNSET, so that an absent key and a JSON null stay different;"
+        " unknown keys are kept in `additional_properties`. `from_dict(data).to_dict()` gives"
+        " back `data`."
+    )
+
+
+def client_module_doc(api: Api) -> str:
+    return f"{api.client_class}: one method per operation of {api.title}."
+
+
 def model_doc(model: Model) -> str:
     attributes = [
         (f.python_name, _one_line(f.description)) for f in model.fields if f.description

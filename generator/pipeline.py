@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -73,17 +72,15 @@ def build(job: Job) -> Generated:
 
 
 def _inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
-    """Everything the output depends on besides the spec text, recorded in the manifest."""
-    import jinja2
-
+    """What the output was made from, recorded in the manifest. Tool versions (black, jinja2) are
+    left out so that the committed output does not change with a patch release of either.
+    """
     from generator import render
     from generator.writer import sha256
 
     templates = render.template_sources(job.templates, job.with_tests)
     return {
         "generator": __version__,
-        "black": version("black"),
-        "jinja2": jinja2.__version__,
         "spec": job.spec_name,
         "spec_sha256": digest,
         "package": package,

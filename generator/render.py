@@ -134,6 +134,8 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         "user_agent": f"{api.package}/{api.version}",
         "package_docstring": docs.client_doc(api).split("\n\nArgs:")[0],
         "client_docstring": docs.client_doc(api),
+        "models_module_docstring": docs.models_module_doc(api),
+        "client_module_docstring": docs.client_module_doc(api),
         "model_docstrings": {m.name: docs.model_doc(m) for m in api.models},
         "operation_docstrings": {
             op.method_name: docs.operation_doc(op, api) for op in api.operations

@@ -3,8 +3,9 @@
 # Do not edit: change the spec or the templates and run `connector-codegen generate`.
 """The models of Twilio: one dataclass per object schema.
 
-Optional fields default to UNSET, so that an absent key and a JSON null stay different; unknown
-keys are kept in `additional_properties`. `from_dict(data).to_dict()` gives back `data`.
+Optional fields default to UNSET, so that an absent key and a JSON null stay different;
+unknown keys are kept in `additional_properties`. `from_dict(data).to_dict()` gives back
+`data`.
 """
 
 from __future__ import annotations
