@@ -106,3 +106,64 @@ def test_every_python_file_carries_the_header() -> None:
         ), path
         assert lines[1].startswith("# (sha256 of the spec text: ")
         assert "Do not edit" in lines[2]
+
+
+ALLOWED_IMPORTS = {"httpx", "pytest", "pytest_httpserver"}
+
+
+def test_generated_code_imports_only_the_standard_library_httpx_and_itself() -> None:
+    import ast
+    import sys
+
+    for path in (COMMITTED / "twilio_connector").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots = {str(node.module).split(".")[0]}
+            else:
+                continue
+            outside = {
+                r
+                for r in roots
+                if r not in sys.stdlib_module_names and r not in ALLOWED_IMPORTS
+            }
+            assert not outside, f"{path.name} imports {outside}"
+            if "tests" not in path.parts:
+                assert roots <= sys.stdlib_module_names | {
+                    "httpx"
+                }, f"{path.name} imports {roots}"
+
+
+def test_a_copy_under_another_name_and_parent_package_passes_its_tests(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    vendor = tmp_path / "myproject" / "vendor"
+    vendor.mkdir(parents=True)
+    for folder in (tmp_path / "myproject", vendor):
+        (folder / "__init__.py").write_text("")
+    shutil.copytree(
+        COMMITTED / "twilio_connector",
+        vendor / "sms",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    result = run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            "/dev/null",
+            "--rootdir",
+            str(tmp_path),
+            "myproject",
+        ],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout and "failed" not in result.stdout

@@ -147,3 +147,26 @@ def test_only_swagger_2_is_accepted(tmp_path: Path) -> None:
     assert found == [
         "spec.json:1:1: /swagger: only Swagger 2.0 is supported (swagger: \"2.0\"); found '3.0.0'"
     ]
+
+
+def test_validation_never_opens_a_connection_or_reads_a_referenced_file(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import socket
+
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"password": "hunter2"}')
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the validator tried to open a connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    responses = {
+        "200": {"description": "ok", "schema": {"$ref": "http://127.0.0.1:9/x.json"}},
+        "201": {"description": "ok", "schema": {"$ref": f"file://{secret}"}},
+        "202": {"description": "ok", "schema": {"$ref": "secret.json"}},
+    }
+    found = problems(tmp_path, spec({"/a": {"get": {"responses": responses}}}))
+    assert sum("points outside this document" in f for f in found) == 3
+    assert not any("hunter2" in f for f in found)
