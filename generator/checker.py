@@ -1,13 +1,19 @@
-"""`check`: compare what `generate` would write now with what is on disk, writing nothing."""
+"""`check`: compare what `generate` would write now with what is on disk, writing nothing.
+
+Every stale file gets a reason: which input changed since the last generation (read from the
+manifest it left), or that the file was edited, is missing, or is no longer produced.
+"""
 
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.pipeline import Job, build
-from generator.writer import previously_written
+from generator.writer import MANIFEST, pending_swap, read_manifest, sha256
 
 
 @dataclass(frozen=True)
@@ -20,31 +26,31 @@ class Stale:
 def check(job: Job) -> list[Stale]:
     generated = build(job)
     package_dir = generated.package_dir
+    if pending_swap(package_dir):
+        reason = "a generation was interrupted while replacing files; run generate to complete it"
+        return [Stale(package_dir, reason, "")]
+    old = read_manifest(package_dir)
+    new_inputs = json.loads(generated.files[MANIFEST])["inputs"]
+    input_changes = _input_changes(old["inputs"] if old else None, new_inputs)
     stale = []
     for path, expected in sorted(generated.files.items()):
-        target = package_dir / path
-        try:
-            actual = target.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            stale.append(
-                Stale(
-                    target,
-                    "missing: generate would create it",
-                    _diff(path, "", expected),
-                )
-            )
+        actual = _read(package_dir / path)
+        if actual == expected:
             continue
-        except (OSError, UnicodeDecodeError):
-            actual = None
-        if actual != expected:
-            stale.append(
-                Stale(
-                    target,
-                    "differs from what generate would write",
-                    _diff(path, actual or "", expected),
-                )
+        if actual is None:
+            reason = "missing: generate would create it"
+        elif old is not None and old["files"].get(path) not in (None, sha256(actual)):
+            reason = "edited by hand since it was generated"
+        elif path == MANIFEST and old is None:
+            reason = "no manifest: this folder was not written by generate"
+        else:
+            reason = "stale: " + (
+                input_changes or "differs from what generate would write"
             )
-    for path in sorted(previously_written(package_dir) - set(generated.files)):
+        stale.append(
+            Stale(package_dir / path, reason, _diff(path, actual or "", expected))
+        )
+    for path in sorted(set(old["files"] if old else ()) - set(generated.files)):
         if (package_dir / path).exists():
             stale.append(
                 Stale(
@@ -54,6 +60,42 @@ def check(job: Job) -> list[Stale]:
                 )
             )
     return stale
+
+
+def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    """What changed between two manifests' inputs, in words."""
+    if not old:
+        return ""
+    changes = []
+    if old.get("spec_sha256") != new["spec_sha256"] or old.get("spec") != new["spec"]:
+        changes.append(f"the spec {new['spec']} changed")
+    old_templates = old.get("templates") or {}
+    edited = sorted(
+        name
+        for name in set(old_templates) | set(new["templates"])
+        if old_templates.get(name) != new["templates"].get(name)
+    )
+    changes += [
+        f"template {name} changed" for name in edited if name in new["templates"]
+    ]
+    for option in ("package", "tests"):
+        if old.get(option) != new[option]:
+            changes.append(
+                f"option {option} changed ({old.get(option)!r} -> {new[option]!r})"
+            )
+    if (
+        old.get("generator") != new["generator"]
+        or old.get("generator_source") != new["generator_source"]
+    ):
+        changes.append(f"the generator changed (now {new['generator']})")
+    return "; ".join(changes)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _diff(path: str, actual: str, expected: str) -> str:

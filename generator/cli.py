@@ -3,48 +3,70 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from generator import __version__
-from generator.config import Config, load_config
-from generator.errors import EXIT_STALE, GeneratorError, SpecError
+from generator.config import ClientConfig, Config, load_config
+from generator.errors import EXIT_STALE, Finding, GeneratorError, SpecError
 from generator.pipeline import Job, spec_name
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _jobs(
+    spec: str | None,
+    output: str | None,
+    package: str | None,
+    templates: str | None,
+    no_tests: bool,
+    client: str | None,
+) -> list[Job]:
+    """One job per configured client (or the named one); a SPEC argument makes a single job."""
+    config = load_config()
+    clients = [config.defaults] if spec else config.selected(client)
+    return [
+        _job(config, entry, spec, output, package, templates, no_tests)
+        for entry in clients
+    ]
 
 
 def _job(
     config: Config,
+    client: ClientConfig,
     spec: str | None,
     output: str | None,
     package: str | None,
     templates: str | None,
     no_tests: bool,
 ) -> Job:
-    spec_path = Path(spec).resolve() if spec else config.path("spec")
+    spec_path = Path(spec).resolve() if spec else client.path("spec")
     if spec_path is None:
         raise GeneratorError(
             "no spec given: pass SPEC or set spec in [tool.connector-codegen]"
         )
     output_path = (
-        Path(output).resolve() if output else config.path("output") or Path.cwd()
+        Path(output).resolve() if output else client.path("output") or Path.cwd()
     )
     templates_path = (
-        Path(templates).resolve() if templates else config.path("templates")
+        Path(templates).resolve() if templates else client.path("templates")
     )
-    with_tests = not no_tests and config.values.get("tests", True)
     return Job(
         spec=spec_path,
         spec_name=spec_name(spec_path, config.base),
         output=output_path,
-        package=package or config.values.get("package"),
+        package=package or client.values.get("package"),
         templates=templates_path,
-        with_tests=with_tests,
+        with_tests=not no_tests and client.values.get("tests", True),
     )
 
 
-def _generation_options(function: Any) -> Any:
+def _generation_options(function: F) -> F:
     options = [
         click.argument("spec", required=False, type=click.Path(dir_okay=True)),
         click.option(
@@ -65,10 +87,20 @@ def _generation_options(function: Any) -> Any:
         click.option(
             "--no-tests", is_flag=True, help="Leave the generated test suite out."
         ),
+        click.option("--client", help="Only the configured client of this name."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
+
+
+_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json prints machine-readable findings (file, line, column, pointer, message).",
+)
 
 
 @click.group(invoke_without_command=True)
@@ -85,29 +117,27 @@ def main(context: click.Context) -> None:
 
 @main.command()
 @click.argument("spec", required=False, type=click.Path(dir_okay=True))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="json prints machine-readable findings.",
-)
-def validate(spec: str | None, output_format: str) -> None:
+@click.option("--client", help="Only the configured client of this name.")
+@_FORMAT
+def validate(spec: str | None, client: str | None, output_format: str) -> None:
     """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise."""
     from generator import loader, validator
 
-    job = _job(load_config(), spec, None, None, None, True)
-    try:
-        source = loader.load_spec(job.spec, job.spec_name)
-        validator.validate_or_raise(source)
-    except SpecError as error:
-        if output_format == "json":
-            _print_json(error)
-        raise
+    findings: list[Finding] = []
+    names = []
+    for job in _jobs(spec, None, None, None, True, client):
+        names.append(job.spec_name)
+        try:
+            validator.validate_or_raise(loader.load_spec(job.spec, job.spec_name))
+        except SpecError as error:
+            findings += error.findings
     if output_format == "json":
-        click.echo(json.dumps({"findings": []}))
-    else:
-        click.echo(f"{job.spec_name}: valid Swagger 2.0")
+        _print_findings(findings)
+    if findings:
+        raise SpecError(findings)
+    if output_format == "text":
+        for name in names:
+            click.echo(f"{name}: valid Swagger 2.0")
 
 
 @main.command()
@@ -121,18 +151,18 @@ def generate(
     package: str | None = None,
     templates: str | None = None,
     no_tests: bool = False,
+    client: str | None = None,
     force: bool = False,
 ) -> None:
     """Generate the client package (written only when every stage succeeded)."""
     from generator.pipeline import generate as run
 
-    job = _job(load_config(), spec, output, package, templates, no_tests)
-    generated, report = run(job, force=force)
-    where = _display(generated.package_dir)
-    click.echo(
-        f"{where}: {len(report.written)} written, {len(report.unchanged)} unchanged,"
-        f" {len(report.removed)} removed"
-    )
+    for job in _jobs(spec, output, package, templates, no_tests, client):
+        generated, report = run(job, force=force)
+        click.echo(
+            f"{_display(generated.package_dir)}: {len(report.written)} written,"
+            f" {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        )
 
 
 @main.command()
@@ -141,19 +171,14 @@ def generate(
 @click.option(
     "--quiet", "-q", is_flag=True, help="Print nothing; the exit code says it all."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="json prints machine-readable findings.",
-)
+@_FORMAT
 def check(
     spec: str | None,
     output: str | None,
     package: str | None,
     templates: str | None,
     no_tests: bool,
+    client: str | None,
     diff: bool,
     quiet: bool,
     output_format: str,
@@ -161,32 +186,59 @@ def check(
     """Exit 0 when the output on disk is what `generate` would write now, 1 when it is stale."""
     from generator.checker import check as run
 
-    job = _job(load_config(), spec, output, package, templates, no_tests)
+    stale = []
     try:
-        stale = run(job)
+        for job in _jobs(spec, output, package, templates, no_tests, client):
+            stale += run(job)
     except SpecError as error:
-        if output_format == "json" and not quiet:
-            _print_json(error)
+        if quiet:
+            raise SystemExit(error.exit_code) from None
+        if output_format == "json":
+            _print_findings(error.findings)
         raise
+    if quiet:
+        raise SystemExit(EXIT_STALE if stale else 0)
     if output_format == "json":
-        if not quiet:
-            findings = [{"file": _display(s.path), "message": s.reason} for s in stale]
-            click.echo(json.dumps({"stale": findings}, indent=2))
-    elif not quiet:
+        _print_findings([Finding(item.reason, _display(item.path)) for item in stale])
+    else:
+        color = use_color(sys.stdout.isatty(), os.environ)
         for item in stale:
             click.echo(f"{_display(item.path)}: {item.reason}")
             if diff and item.diff:
-                click.echo(item.diff, nl=False)
+                click.echo(
+                    colorize_diff(item.diff) if color else item.diff,
+                    nl=False,
+                    color=color,
+                )
         if not stale:
             click.echo("generated code is current")
     if stale:
         raise SystemExit(EXIT_STALE)
 
 
-def _print_json(error: SpecError) -> None:
-    click.echo(
-        json.dumps({"findings": [f.as_json() for f in error.findings]}, indent=2)
+def use_color(is_tty: bool, environment: Mapping[str, str]) -> bool:
+    """Colour on a terminal unless NO_COLOR is set (https://no-color.org)."""
+    return is_tty and not environment.get("NO_COLOR")
+
+
+def colorize_diff(diff: str) -> str:
+    styles = (
+        ("+++", "bright_white"),
+        ("---", "bright_white"),
+        ("@@", "cyan"),
+        ("+", "green"),
     )
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        colour = next((c for prefix, c in styles if line.startswith(prefix)), None)
+        if colour is None and line.startswith("-"):
+            colour = "red"
+        lines.append(click.style(line, fg=colour) if colour else line)
+    return "".join(lines)
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    click.echo(json.dumps({"findings": [f.as_json() for f in findings]}, indent=2))
 
 
 def _display(path: Path) -> str:

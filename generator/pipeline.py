@@ -72,21 +72,34 @@ def build(job: Job) -> Generated:
 
 
 def _inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
-    """What the output was made from, recorded in the manifest. Tool versions (black, jinja2) are
-    left out so that the committed output does not change with a patch release of either.
-    """
+    """What the output was made from, recorded in the manifest so that `check` can say why the
+    output is stale. Tool versions (black, jinja2) are left out so that the committed output does
+    not change with a patch release of either."""
     from generator import render
     from generator.writer import sha256
 
     templates = render.template_sources(job.templates, job.with_tests)
     return {
         "generator": __version__,
+        "generator_source": generator_fingerprint(),
         "spec": job.spec_name,
         "spec_sha256": digest,
         "package": package,
         "tests": job.with_tests,
         "templates": {name: sha256(text) for name, text in sorted(templates.items())},
     }
+
+
+def generator_fingerprint() -> str:
+    """A digest of the generator's own source, line endings normalised."""
+    from generator.loader import text_digest
+
+    package = Path(__file__).parent
+    parts = [
+        f"{path.relative_to(package).as_posix()}\0{text_digest(path.read_text(encoding='utf-8'))}"
+        for path in sorted(package.rglob("*.py"))
+    ]
+    return text_digest("\n".join(parts))
 
 
 def generate(job: Job, *, force: bool = False) -> tuple[Generated, WriteReport]:
