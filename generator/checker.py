@@ -70,13 +70,11 @@ def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     if old.get("spec_sha256") != new["spec_sha256"] or old.get("spec") != new["spec"]:
         changes.append(f"the spec {new['spec']} changed")
     old_templates = old.get("templates") or {}
-    edited = sorted(
-        name
-        for name in set(old_templates) | set(new["templates"])
-        if old_templates.get(name) != new["templates"].get(name)
-    )
     changes += [
-        f"template {name} changed" for name in edited if name in new["templates"]
+        f"template {name} changed"
+        for name, digest in sorted(new["templates"].items())
+        if old_templates.get(name, digest)
+        != digest  # a template new to the set is no change
     ]
     for option in ("package", "tests"):
         if old.get(option) != new[option]:
