@@ -200,9 +200,12 @@ def test_files_no_longer_produced_are_removed_and_foreign_files_kept(
     invoke("generate")
     package = project / "out" / "library_catalog_connector"
     (package / "notes.txt").write_text("mine")
+    (package / "tests" / "__pycache__").mkdir(exist_ok=True)
+    (package / "tests" / "__pycache__" / "cached.pyc").write_bytes(b"cache")
     code, output = invoke("generate", "--no-tests")
     assert code == 0 and "3 removed" in output
-    assert not (package / "tests").exists()
+    assert sorted(p.name for p in (package / "tests").iterdir()) == ["__pycache__"]
+    assert (package / "tests" / "__pycache__" / "cached.pyc").read_bytes() == b"cache"
     assert (package / "notes.txt").read_text() == "mine"
 
 
