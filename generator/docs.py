@@ -97,11 +97,16 @@ def client_doc(api: Api) -> str:
     if api.host_url:
         base_url += f"; the spec's own is {api.host_url}"
     arguments = [("base_url", base_url + ".")]
-    if api.security.kind == "basic":
-        auth = "(user name, password) for HTTP basic authentication, or any httpx.Auth."
-        if api.security.description:
-            auth += " " + _one_line(api.security.description)
-        arguments.append(("auth", auth))
+    for scheme in api.security_schemes:
+        text = _CREDENTIAL_TEXT[scheme.kind].format(
+            location=scheme.location, name=scheme.parameter
+        )
+        arguments.append(
+            (
+                scheme.keyword,
+                " ".join(filter(None, [text, _one_line(scheme.description)])),
+            )
+        )
     arguments += [
         ("timeout", "Seconds to wait for the server, for every request."),
         (
@@ -110,6 +115,14 @@ def client_doc(api: Api) -> str:
         ),
     ]
     return _join(heading, api.description, _section("Args", arguments))
+
+
+_CREDENTIAL_TEXT = {
+    "basic": "(user name, password) for HTTP basic authentication, or any httpx.Auth.",
+    "apiKey": "The API key, sent as the {location} {name!r}.",
+    "oauth2": "An OAuth 2.0 access token, or a callable returning a fresh one for every request;"
+    " sent as a Bearer token.",
+}
 
 
 def _parameter_text(parameter: Parameter) -> str:

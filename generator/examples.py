@@ -28,7 +28,8 @@ from generator.model import (
 
 BASE_PATH = "/api"
 UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)
-CREDENTIALS = ("user-1", "secret-1")
+BASIC_CREDENTIALS = ("user-1", "secret-1")
+BEARER_TOKEN = "token-secret-1"
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,30}\Z")
 
 
@@ -50,7 +51,8 @@ class OperationCase:
     )  # only the required arguments, when there are optional ones
     minimal_raw_uri: str
     json_body: Any
-    headers: tuple[tuple[str, str], ...]  # header parameters as sent
+    headers: tuple[tuple[str, str], ...]  # header parameters and credentials as sent
+    content_type_check: str  # the assertion on the Content-Type header, as source
     has_body: bool
     response_status: int
     response_body: Any
@@ -196,9 +198,9 @@ class ExampleFactory:
                 query.append((parameter.wire_name, wire_text(value)))
             elif parameter.location == "header":
                 headers.append((parameter.wire_name, wire_text(value)))
-        query_string = "&".join(
-            f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query
-        )
+        auth_headers, auth_query = applied_credentials(operation, self.api)
+        headers += auth_headers
+        query_string = _query_string(query + auth_query)
         status, kind, response_body = self.success(operation)
         result_type = None
         if isinstance(kind, ModelType) and isinstance(response_body, dict):
@@ -223,9 +225,13 @@ class ExampleFactory:
             ),
             minimal_raw_uri=BASE_PATH
             + raw_path
-            + self._required_query(operation, query),
+            + self._required_query(operation, query, auth_query),
             json_body=body,
-            headers=tuple(headers),
+            headers=tuple((k, v) for k, v in headers if k.lower() != "content-type"),
+            content_type_check=comparison(
+                'request.headers.get("Content-Type")',
+                py_literal(self._content_type(operation, headers)),
+            ),
             has_body=operation.body is not None,
             response_status=status,
             response_body=response_body,
@@ -236,21 +242,27 @@ class ExampleFactory:
         )
 
     @staticmethod
-    def _required_query(operation: Operation, query: list[tuple[str, str]]) -> str:
+    def _content_type(
+        operation: Operation, headers: list[tuple[str, str]]
+    ) -> str | None:
+        given = [v for k, v in headers if k.lower() == "content-type"]
+        if given:
+            return given[-1]
+        return "application/json" if operation.body is not None else None
+
+    @staticmethod
+    def _required_query(
+        operation: Operation,
+        query: list[tuple[str, str]],
+        auth_query: list[tuple[str, str]],
+    ) -> str:
         required = {
             p.wire_name
             for p in operation.parameters
             if p.required and p.location == "query"
         }
-        pairs = [(k, v) for k, v in query if k in required]
-        return (
-            (
-                "?"
-                + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)
-            )
-            if pairs
-            else ""
-        )
+        pairs = [(k, v) for k, v in query if k in required] + auth_query
+        return f"?{_query_string(pairs)}" if pairs else ""
 
     def argument(self, parameter: Parameter) -> Any:
         return self.value(parameter.type, parameter.wire_name)
@@ -261,7 +273,8 @@ class ExampleFactory:
             return 200, None, None
         first = responses[0]
         data = None if first.type is None else self.value(first.type, "result")
-        return int(first.status), first.type, data
+        status = 200 if first.status == "default" else int(first.status)
+        return status, first.type, data
 
     def error_cases(self, operation: Operation) -> tuple[ErrorCase, ...]:
         classes = {error.status: error for error in self.api.errors}
@@ -281,6 +294,10 @@ class ExampleFactory:
         return tuple(cases)
 
 
+def _query_string(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)
+
+
 def comparison(expression: str, expected: str) -> str:
     """`is` for the singletons (as linters want), `==` for everything else."""
     operator = "is" if expected in ("None", "True", "False") else "=="
@@ -294,6 +311,38 @@ def wire_text(value: Any) -> str:
     return str(value)
 
 
-def basic_authorization() -> str:
-    token = base64.b64encode(":".join(CREDENTIALS).encode()).decode()
-    return f"Basic {token}"
+def credential_values(api: Api) -> dict[str, Any]:
+    """The value the generated tests pass for each security scheme, by scheme name."""
+    values: dict[str, Any] = {}
+    for index, scheme in enumerate(api.security_schemes, start=1):
+        if scheme.kind == "basic":
+            values[scheme.name] = BASIC_CREDENTIALS
+        elif scheme.kind == "apiKey":
+            values[scheme.name] = f"key-secret-{index}"
+        else:
+            values[scheme.name] = BEARER_TOKEN
+    return values
+
+
+def applied_credentials(
+    operation: Operation, api: Api
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(headers, query pairs) that the operation's first security alternative adds."""
+    if not operation.security:
+        return [], []
+    values = credential_values(api)
+    schemes = {scheme.name: scheme for scheme in api.security_schemes}
+    headers: list[tuple[str, str]] = []
+    query: list[tuple[str, str]] = []
+    for name in operation.security[0]:
+        scheme, value = schemes[name], values[name]
+        if scheme.kind == "basic":
+            token = base64.b64encode(":".join(value).encode()).decode()
+            headers.append(("Authorization", f"Basic {token}"))
+        elif scheme.kind == "oauth2":
+            headers.append(("Authorization", f"Bearer {value}"))
+        elif scheme.location == "query":
+            query.append((scheme.parameter, value))
+        else:
+            headers.append((scheme.parameter, value))
+    return headers, query

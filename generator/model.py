@@ -84,10 +84,15 @@ class Operation:
     parameters: tuple[Parameter, ...]  # required ones first, each group in spec order
     responses: tuple[Response, ...]
     deprecated: bool
+    # alternatives, each a set of schemes applied together; () means no authentication
+    security: tuple[tuple[str, ...], ...] = ()
 
     @property
     def success_responses(self) -> tuple[Response, ...]:
-        return tuple(r for r in self.responses if r.status.startswith("2"))
+        """The 2xx responses; when the spec documents none, its `default` one (real connectors
+        often document their result only there)."""
+        documented = tuple(r for r in self.responses if r.status.startswith("2"))
+        return documented or tuple(r for r in self.responses if r.status == "default")
 
     @property
     def error_responses(self) -> tuple[Response, ...]:
@@ -114,10 +119,14 @@ class ErrorClass:
 
 
 @dataclass(frozen=True)
-class Security:
-    """How the client authenticates: `basic` (auth=), or none."""
+class SecurityScheme:
+    """A way to authenticate, taken by the client constructor as one keyword argument."""
 
-    kind: str  # "basic" or "none"
+    name: str  # the key in securityDefinitions
+    kind: str  # "basic", "apiKey" or "oauth2"
+    keyword: str  # the constructor keyword: auth, api_key, token (prefixed when kinds repeat)
+    location: str  # apiKey: "header" or "query"; otherwise ""
+    parameter: str  # apiKey: the header or query parameter name; otherwise ""
     description: str
 
 
@@ -130,7 +139,7 @@ class Api:
     client_class: str
     raw_client_class: str
     host_url: str | None  # scheme://host/basePath when the spec has a host
-    security: Security
+    security_schemes: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]
     models: tuple[Model, ...]
     errors: tuple[ErrorClass, ...]

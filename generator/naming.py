@@ -30,7 +30,9 @@ RESERVED_BUILTINS = frozenset(
     | {"super", "type", "Any", "None", "True", "False"}
 )
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+[a-z]*")
+# A word: an acronym before a capitalised word, a capitalised or lower-case word, an acronym, or
+# a number; digits stay with the letters they follow (`V2`, `base64`) or precede (`1st`).
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 
 
 def words(name: str) -> list[str]:

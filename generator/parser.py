@@ -24,7 +24,7 @@ from generator.model import (
     Parameter,
     Response,
     ScalarType,
-    Security,
+    SecurityScheme,
     TypeRef,
 )
 from generator.validator import HTTP_METHODS, effective_parameters, resolve_pointer
@@ -58,10 +58,19 @@ MODEL_MEMBERS = frozenset(
 CLIENT_HELPERS = frozenset(
     {"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings"}
 )
+# Keywords of the generated client constructor besides the credentials.
+CONSTRUCTOR_KEYWORDS = frozenset({"base_url", "timeout", "http_client", "self"})
 # Public attributes of the generated client class.
 CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
 
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_SCALARS = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "file": "bytes",
+}
+NO_BODY_STATUSES = frozenset({"204", "205", "304"})
 
 
 def default_package_name(title: str) -> str:
@@ -97,6 +106,7 @@ class _Parser:
             self.raw_client_class,
             *(error.name for error in self.errors),
         }
+        self.schemes = self._security_schemes()
         self.models: dict[str, Model] = {}  # by schema pointer, in discovery order
         self.model_names: dict[str, str] = self._definition_names()
         self.used_class_names = set(self.model_names.values()) | self.reserved_classes
@@ -119,7 +129,7 @@ class _Parser:
             client_class=self.client_class,
             raw_client_class=self.raw_client_class,
             host_url=self._host_url(),
-            security=self._security(),
+            security_schemes=self.schemes,
             operations=operations,
             models=self._ordered_models(),
             errors=self.errors,
@@ -370,6 +380,7 @@ class _Parser:
                 operation, join_pointer(["paths", path, method]), hint
             ),
             deprecated=operation.get("deprecated") is True,
+            security=self._operation_security(operation),
         )
 
     def _parameters(
@@ -438,17 +449,15 @@ class _Parser:
         for status in sorted(responses, key=_status_order):
             where, response = resolved[status]
             schema = response.get("schema")
-            suffix = (
-                "Response" if len(with_schema) <= 1 else f"Response{status}".title()
+            suffix = "Response" + (
+                str(status).capitalize() if len(with_schema) > 1 else ""
             )
-            kind = (
-                self.type_of(schema, where + "/schema", hint + suffix)
-                if isinstance(schema, dict)
-                else None
-            )
-            result.append(
-                Response(str(status), _text(response.get("description")), kind)
-            )
+            kind = None
+            # 204 and 205 can carry no body whatever the spec says
+            if isinstance(schema, dict) and str(status) not in NO_BODY_STATUSES:
+                kind = self.type_of(schema, where + "/schema", hint + suffix)
+            description = _text(response.get("description"))
+            result.append(Response(str(status), description, kind))
         return tuple(result)
 
     # -- connection ------------------------------------------------------------------------
@@ -461,14 +470,61 @@ class _Parser:
         scheme = "https" if "https" in schemes else str(schemes[0])
         return f"{scheme}://{host}{self.data.get('basePath') or ''}".rstrip("/")
 
-    def _security(self) -> Security:
+    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
         definitions = self.data.get("securityDefinitions") or {}
-        for requirement in self.data.get("security") or []:
-            for name in requirement:
-                scheme = definitions.get(name) or {}
-                if scheme.get("type") == "basic":
-                    return Security("basic", _text(scheme.get("description")))
-        return Security("none", "")
+        kinds = {"basic": "auth", "apiKey": "api_key", "oauth2": "token"}
+        usable = [
+            (n, d)
+            for n, d in definitions.items()
+            if isinstance(d, dict) and d.get("type") in kinds
+        ]
+        counts = [d["type"] for _, d in usable]
+        candidates = []
+        for name, definition in usable:
+            keyword = kinds[definition["type"]]
+            if (
+                counts.count(definition["type"]) > 1
+            ):  # the scheme's name tells them apart
+                prefix = naming.snake_case(name, fallback="scheme", prefix="scheme_")
+                keyword = keyword if prefix.endswith(keyword) else f"{prefix}_{keyword}"
+            candidates.append((name, naming.guard(keyword, CONSTRUCTOR_KEYWORDS)))
+        keywords = naming.assign_unique(candidates, taken=CONSTRUCTOR_KEYWORDS)
+        return tuple(
+            SecurityScheme(
+                name=name,
+                kind=definition["type"],
+                keyword=keywords[name],
+                location=(
+                    str(definition.get("in", ""))
+                    if definition["type"] == "apiKey"
+                    else ""
+                ),
+                parameter=(
+                    str(definition.get("name", ""))
+                    if definition["type"] == "apiKey"
+                    else ""
+                ),
+                description=_text(definition.get("description")),
+            )
+            for name, definition in usable
+        )
+
+    def _operation_security(
+        self, operation: dict[str, Any]
+    ) -> tuple[tuple[str, ...], ...]:
+        """The operation's own requirement, else the document's; with neither, any defined
+        scheme (connector definitions often define schemes without requiring them)."""
+        known = [scheme.name for scheme in self.schemes]
+        requirements = operation.get("security", self.data.get("security"))
+        if requirements is None:
+            return tuple((name,) for name in known)
+        alternatives = []
+        for requirement in requirements if isinstance(requirements, list) else []:
+            if isinstance(requirement, dict):
+                alternatives.append(
+                    tuple(name for name in requirement if name in known)
+                )
+        return tuple(alternatives)
 
 
 def _is_map(schema: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ names, types and test data are decided in Python, and spec text goes through the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,13 +15,16 @@ import jinja2
 
 from generator import docs, escape, types
 from generator.errors import GeneratorError
-from generator.examples import (
-    BASE_PATH,
-    CREDENTIALS,
-    ExampleFactory,
-    basic_authorization,
+from generator.examples import BASE_PATH, ExampleFactory, credential_values
+from generator.model import (
+    Api,
+    DictType,
+    ListType,
+    ModelType,
+    Operation,
+    SecurityScheme,
+    TypeRef,
 )
-from generator.model import Api, DictType, ListType, ModelType, Operation, TypeRef
 
 # (template, path inside the package); the tests are left out with --no-tests.
 PACKAGE_FILES = (
@@ -99,14 +103,22 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
 
 def isort_order(names: object) -> list[str]:
     """Names in the order isort and ruff want in imports and `__all__`: CONSTANTS, Classes,
-    then everything else, each alphabetically."""
+    then everything else; within each, case-insensitive with numbers in natural order.
+    """
 
-    def kind(name: str) -> int:
-        if name.isupper() and len(name) > 1:
-            return 0
-        return 1 if name[:1].isupper() else 2
+    def key(name: str) -> tuple[int, list[tuple[int, str]], str]:
+        kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+        natural = [
+            (int(part), "") if part.isdigit() else (-1, part)
+            for part in _DIGITS.split(name.lower())
+            if part
+        ]
+        return kind, natural, name
 
-    return sorted((str(n) for n in names), key=lambda n: (kind(n), n))  # type: ignore[attr-defined]
+    return sorted((str(n) for n in names), key=key)  # type: ignore[attr-defined]
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def template_sources(overrides: Path | None, with_tests: bool) -> dict[str, str]:
@@ -143,6 +155,14 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         "raw_docstrings": {
             op.method_name: docs.raw_operation_doc(op, api) for op in api.operations
         },
+        "credential_annotations": {
+            "basic": "tuple[str, str] | httpx.Auth | None",
+            "apiKey": "str | None",
+            "oauth2": "str | Callable[[], str] | None",
+        },
+        "credential_constructors": {
+            s.name: _credential_constructor(s) for s in api.security_schemes
+        },
         "signatures": {op.method_name: _signature(op) for op in api.operations},
         "forwards": {op.method_name: _forward(op) for op in api.operations},
         "returns": {
@@ -153,12 +173,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         },
         "models_runtime_imports": _models_runtime_imports(api),
         "client_imports": _client_runtime_imports(api),
-        "client_uses_any": any(
-            "Any"
-            in _signature(op)
-            + types.return_annotation([r.type for r in op.success_responses])
-            for op in api.operations
-        ),
+        "client_stdlib_imports": _client_stdlib_imports(api),
         "model_imports": _client_model_imports(api),
         "error_exports": {"ApiError", "ConnectorError", "DecodeError", "TransportError"}
         | {"UnexpectedResponseError"}
@@ -179,9 +194,48 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         "model_cases": model_cases,
         "operation_cases": operation_cases,
         "base_path": BASE_PATH,
-        "credentials": CREDENTIALS,
-        "authorization": basic_authorization(),
+        "credential_arguments": [
+            (scheme.keyword, value)
+            for scheme, value in zip(
+                api.security_schemes, credential_values(api).values(), strict=True
+            )
+        ],
+        "secrets": sorted(
+            {
+                str(v[1]) if isinstance(v, tuple) else str(v)
+                for v in credential_values(api).values()
+            }
+        ),
     }
+
+
+def _client_stdlib_imports(api: Api) -> list[str]:
+    """The standard-library import lines of client.py, in isort's order."""
+    uses_any = any(
+        "Any"
+        in _signature(op)
+        + types.return_annotation([r.type for r in op.success_responses])
+        for op in api.operations
+    )
+    lines = []
+    if any(scheme.kind == "oauth2" for scheme in api.security_schemes):
+        lines.append("from collections.abc import Callable")
+    lines.append("from types import TracebackType")
+    lines.append(
+        "from typing import Any, final" if uses_any else "from typing import final"
+    )
+    return lines
+
+
+def _credential_constructor(scheme: SecurityScheme) -> str:
+    if scheme.kind == "basic":
+        return f"BasicCredentials({scheme.keyword})"
+    if scheme.kind == "apiKey":
+        arguments = ", ".join(
+            map(escape.py_literal, (scheme.location, scheme.parameter))
+        )
+        return f"ApiKey({arguments}, {scheme.keyword})"
+    return f"BearerToken({scheme.keyword})"
 
 
 def _signature(op: Operation) -> str:
@@ -238,10 +292,17 @@ def _models_runtime_imports(api: Api) -> list[str]:
 
 def _client_runtime_imports(api: Api) -> list[str]:
     spelled = _decoders([r.type for op in api.operations for r in op.success_responses])
-    helpers = ("list_of", "dict_of", "no_content", "parse_json")
-    return sorted(
-        {"RawResponse", "Transport"} | {name for name in helpers if name in spelled}
-    )
+    helpers = ("binary", "list_of", "dict_of", "no_content", "parse_json")
+    names = {"RawResponse", "Transport"} | {name for name in helpers if name in spelled}
+    constructors = {
+        "basic": "BasicCredentials",
+        "apiKey": "ApiKey",
+        "oauth2": "BearerToken",
+    }
+    names |= {constructors[scheme.kind] for scheme in api.security_schemes}
+    if api.security_schemes:
+        names.add("Credential")
+    return sorted(names)
 
 
 def _client_model_imports(api: Api) -> list[str]:

@@ -56,6 +56,8 @@ def decoder(kind: TypeRef) -> str | None:
 def response_decoder(kind: TypeRef | None) -> str:
     if kind is None:
         return "no_content"
+    if kind == ScalarType("bytes"):
+        return "binary"
     return decoder(kind) or "parse_json"
 
 

@@ -113,7 +113,9 @@ def recover(package_dir: Path) -> None:
     elif staging_dir(package_dir).exists():
         shutil.rmtree(staging_dir(package_dir))
     journal = journal_path(package_dir)
-    journal.with_name(f".{journal.name}.tmp").unlink(missing_ok=True)  # a journal never committed
+    journal.with_name(f".{journal.name}.tmp").unlink(
+        missing_ok=True
+    )  # a journal never committed
 
 
 def _swap(package_dir: Path) -> None:

@@ -47,7 +47,9 @@ def test_twilio_names(twilio: Any) -> None:
         "NotFoundError",
         "InternalServerError",
     ]
-    assert twilio.security.kind == "basic"
+    (scheme,) = twilio.security_schemes
+    assert (scheme.name, scheme.kind, scheme.keyword) == ("basic_auth", "basic", "auth")
+    assert {op.security for op in twilio.operations} == {(("basic_auth",),)}
     assert twilio.host_url is None
 
 
@@ -105,7 +107,8 @@ def test_library_types_inline_models_and_shared_parameters() -> None:
     api = parse(load_spec(LIBRARY_SPEC, "library.json"))
     assert api.package == "library_catalog_connector"
     assert api.host_url == "https://library.example.org/v2"
-    assert api.security.kind == "none"
+    assert api.security_schemes == ()
+    assert {op.security for op in api.operations} == {()}
     book = api.model("Book")
     kinds = {f.wire_name: f.type for f in book.fields}
     assert kinds["rating"] == ScalarType("float")
@@ -192,3 +195,52 @@ def test_operations_without_an_operation_id_are_named_from_method_and_path() -> 
         }
     )
     assert parse(source(data)).operations[0].method_name == "get_items_id"
+
+
+def test_security_schemes_keywords_and_per_operation_requirements() -> None:
+    definitions = {
+        "partner": {"type": "apiKey", "in": "header", "name": "X-Partner-Key"},
+        "admin": {"type": "apiKey", "in": "query", "name": "admin_key"},
+        "oauth": {
+            "type": "oauth2",
+            "flow": "implicit",
+            "authorizationUrl": "https://x/a",
+            "scopes": {},
+        },
+        "basic": {"type": "basic"},
+    }
+    ok = {"200": {"description": "ok"}}
+    paths = {
+        "/open": {"get": {"security": [], "responses": ok}},
+        "/admin": {
+            "get": {"security": [{"admin": []}, {"oauth": []}], "responses": ok}
+        },
+        "/default": {"get": {"responses": ok}},
+    }
+    api = parse(
+        source(
+            minimal(
+                securityDefinitions=definitions, security=[{"partner": []}], paths=paths
+            )
+        )
+    )
+    keywords = {s.name: s.keyword for s in api.security_schemes}
+    assert keywords == {
+        "partner": "partner_api_key",
+        "admin": "admin_api_key",
+        "oauth": "token",
+        "basic": "auth",
+    }
+    assert [op.security for op in api.operations] == [
+        (),
+        (("admin",), ("oauth",)),
+        (("partner",),),
+    ]
+
+
+def test_schemes_without_any_requirement_apply_to_every_operation() -> None:
+    definitions = {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    paths = {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}
+    api = parse(source(minimal(securityDefinitions=definitions, paths=paths)))
+    assert api.security_schemes[0].keyword == "api_key"
+    assert api.operations[0].security == (("key",),)

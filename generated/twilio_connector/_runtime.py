@@ -108,6 +108,11 @@ def no_content(data: Any) -> None:
     """The decoder for responses the spec gives no body schema: there is nothing to read."""
 
 
+def binary(data: Any) -> bytes:
+    """The decoder for file responses: `RawResponse.parse` hands it the raw body."""
+    return bytes(data)
+
+
 def encode(value: Any) -> Any:
     """JSON data for a value: models become objects, containers are walked, the rest is kept."""
     if isinstance(value, ApiModel):
@@ -166,6 +171,54 @@ def check_header(name: str, value: str) -> str:
     return value
 
 
+class Credential:
+    """One way to authenticate a request; its repr never shows the secret."""
+
+    def apply(
+        self, headers: httpx.Headers, query: list[tuple[str, Any]]
+    ) -> httpx.Auth | None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<hidden>)"
+
+
+class BasicCredentials(Credential):
+    """HTTP basic authentication: (user name, password), or any httpx.Auth."""
+
+    def __init__(self, value: tuple[str, str] | httpx.Auth) -> None:
+        self._auth = httpx.BasicAuth(*value) if isinstance(value, tuple) else value
+
+    def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> httpx.Auth:
+        return self._auth
+
+
+class ApiKey(Credential):
+    """An API key sent in a header or in the query string."""
+
+    def __init__(self, location: str, name: str, key: str) -> None:
+        self._location = location
+        self._name = name
+        self._key = key
+
+    def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
+        if self._location == "query":
+            query.append((self._name, self._key))
+        else:
+            headers[self._name] = check_header(self._name, self._key)
+
+
+class BearerToken(Credential):
+    """An OAuth 2.0 access token, or a callable returning a fresh one for each request."""
+
+    def __init__(self, token: str | Callable[[], str]) -> None:
+        self._token = token
+
+    def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
+        token = self._token() if callable(self._token) else self._token
+        headers["Authorization"] = check_header("Authorization", f"Bearer {token}")
+
+
 class RawResponse(Generic[T]):
     """A successful response: its status and headers, and `parse()` for the documented body."""
 
@@ -187,9 +240,11 @@ class RawResponse(Generic[T]):
 
     def parse(self) -> T:
         """The body decoded with the schema the spec documents for this status."""
+        response = self.http_response
         if self._decoder is no_content:
             return self._decoder(None)
-        response = self.http_response
+        if self._decoder is binary:
+            return self._decoder(response.content)
         try:
             data = json.loads(response.content)
         except ValueError:
@@ -214,13 +269,13 @@ class Transport:
         self,
         base_url: str,
         *,
-        auth: httpx.Auth | tuple[str, str] | None,
+        credentials: Mapping[str, Credential],
         timeout: float | httpx.Timeout,
         http_client: httpx.Client | None,
         user_agent: str,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._auth = auth
+        self._credentials = credentials
         self._timeout = timeout
         self._client = http_client if http_client is not None else httpx.Client()
         self._owns_client = http_client is None
@@ -241,18 +296,23 @@ class Transport:
         query: Iterable[tuple[str, Any]] = (),
         headers: Iterable[tuple[str, Any]] = (),
         json_body: Any = UNSET,
+        security: Iterable[Iterable[str]] = (),
     ) -> RawResponse[T]:
+        request_headers = httpx.Headers(
+            {"User-Agent": self._user_agent, "Accept": "application/json"}
+        )
+        for name, value in headers:
+            if value is not None and value is not UNSET:
+                request_headers[name] = check_header(name, wire_text(value))
+        query = list(query)
+        auth = self._authenticate(security, request_headers, query)
         url = self.base_url + expand_path(path, path_params or {})
         query_string = encode_query(query)
         if query_string:
             url = f"{url}?{query_string}"
-        request_headers = {"User-Agent": self._user_agent, "Accept": "application/json"}
-        for name, value in headers:
-            if value is not None and value is not UNSET:
-                request_headers[name] = check_header(name, wire_text(value))
         content = None
         if json_body is not UNSET:
-            request_headers["Content-Type"] = "application/json"
+            request_headers.setdefault("Content-Type", "application/json")
             content = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
         try:
             response = self._client.request(
@@ -260,7 +320,7 @@ class Transport:
                 url,
                 content=content,
                 headers=request_headers,
-                auth=self._auth if self._auth is not None else httpx.USE_CLIENT_DEFAULT,
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
                 timeout=self._timeout,
             )
         except httpx.TransportError as error:
@@ -271,18 +331,41 @@ class Transport:
             raise error_for_status(response, errors)
         return RawResponse(response, _decoder_for(response, responses))
 
+    def _authenticate(
+        self,
+        security: Iterable[Iterable[str]],
+        headers: httpx.Headers,
+        query: list[tuple[str, Any]],
+    ) -> httpx.Auth | None:
+        """Apply the first of the operation's alternatives whose credentials were all given."""
+        for alternative in security:
+            schemes = list(alternative)
+            if all(scheme in self._credentials for scheme in schemes):
+                auth = None
+                for scheme in schemes:
+                    auth = self._credentials[scheme].apply(headers, query) or auth
+                return auth
+        return None
+
 
 def _decoder_for(
     response: httpx.Response, responses: Mapping[str, Callable[[Any], T]]
 ) -> Callable[[Any], T]:
-    """The decoder for the status received; else the only documented 2xx one."""
+    """The decoder for the status received; else the only documented 2xx one; else `default`'s.
+
+    `responses` holds the documented 2xx statuses, or only `default` when the spec documents no
+    2xx status; empty, the success has no documented body.
+    """
     status = str(response.status_code)
     if status in responses:
         return responses[status]
     if len(responses) == 1:
         return next(iter(responses.values()))
+    if not responses:
+        return no_content  # type: ignore[return-value]
     raise UnexpectedResponseError(
         response.status_code,
         response.text,
-        f"status {status} is not documented and the spec documents {len(responses)} other successes",
+        f"status {status} is not documented and the spec documents"
+        f" {len(responses)} other successes",
     )

@@ -10,7 +10,7 @@ from typing import Any, final
 
 import httpx
 
-from ._runtime import RawResponse, Transport
+from ._runtime import BasicCredentials, Credential, RawResponse, Transport
 from .models import Message, MessageList, SendMessageRequest
 
 USER_AGENT = "twilio_connector/1.0"
@@ -40,9 +40,12 @@ class TwilioClient:
         timeout: float = 30.0,
         http_client: httpx.Client | None = None,
     ) -> None:
+        credentials: dict[str, Credential] = {}
+        if auth is not None:
+            credentials["basic_auth"] = BasicCredentials(auth)
         self._transport = Transport(
             base_url,
-            auth=auth,
+            credentials=credentials,
             timeout=timeout,
             http_client=http_client,
             user_agent=USER_AGENT,
@@ -180,6 +183,7 @@ class TwilioClientWithRawResponse:
             "GET",
             "/Messages/{MessageId}.json",
             path_params={"MessageId": message_id},
+            security=(("basic_auth",),),
             responses={"200": Message.from_dict},
             errors={
                 "400": "Bad Request",
@@ -216,6 +220,7 @@ class TwilioClientWithRawResponse:
                 ("PageSize", page_size),
                 ("Page", page),
             ],
+            security=(("basic_auth",),),
             responses={"200": MessageList.from_dict},
             errors={
                 "400": "Bad Request",
@@ -235,6 +240,7 @@ class TwilioClientWithRawResponse:
             "POST",
             "/Messages.json",
             json_body=send_message_request,
+            security=(("basic_auth",),),
             responses={"200": Message.from_dict},
             errors={
                 "400": "Bad Request",

@@ -30,8 +30,7 @@ from ..models import (
 )
 
 BASE_PATH = "/api"
-CREDENTIALS = ("user-1", "secret-1")
-AUTHORIZATION = "Basic dXNlci0xOnNlY3JldC0x"
+SECRETS = ["secret-1"]
 ERROR_BODY = {"message": "error body"}
 GET_MESSAGE_RESPONSE: Any = {
     "body": "body-2",
@@ -115,7 +114,10 @@ SEND_MESSAGE_RESPONSE: Any = {
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> Iterator[TwilioClient]:
-    with TwilioClient(httpserver.url_for(BASE_PATH), auth=CREDENTIALS) as client:
+    with TwilioClient(
+        httpserver.url_for(BASE_PATH),
+        auth=("user-1", "secret-1"),
+    ) as client:
         yield client
 
 
@@ -125,7 +127,8 @@ def last_request(httpserver: HTTPServer) -> Any:
 
 
 def test_credentials_stay_out_of_the_client_repr(client: TwilioClient) -> None:
-    assert CREDENTIALS[1] not in repr(client)
+    for secret in SECRETS:
+        assert secret not in repr(client)
     assert repr(client).startswith("TwilioClient(")
 
 
@@ -139,7 +142,7 @@ def test_get_message_sends_the_documented_request(
     request = last_request(httpserver)
     assert request.method == "GET"
     assert request.environ["RAW_URI"] == "/api/Messages/MessageId-1.json"
-    assert request.headers.get("Authorization") == AUTHORIZATION
+    assert request.headers.get("Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
     assert request.headers.get("Content-Type") is None
     assert request.get_data() == b""
 
@@ -228,7 +231,7 @@ def test_list_messages_sends_the_documented_request(
         request.environ["RAW_URI"]
         == "/api/Messages.json?To=To-22&From=From-23&DateSent=DateSent-24&DateSent%3C=text-25&DateSent%3E=text-26&PageSize=27&Page=28"
     )
-    assert request.headers.get("Authorization") == AUTHORIZATION
+    assert request.headers.get("Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
     assert request.headers.get("Content-Type") is None
     assert request.get_data() == b""
 
@@ -354,7 +357,7 @@ def test_send_message_sends_the_documented_request(
     request = last_request(httpserver)
     assert request.method == "POST"
     assert request.environ["RAW_URI"] == "/api/Messages.json"
-    assert request.headers.get("Authorization") == AUTHORIZATION
+    assert request.headers.get("Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
     assert request.headers.get("Content-Type") == "application/json"
     assert json.loads(request.get_data()) == {
         "from": "from-57",
