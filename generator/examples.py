@@ -27,6 +27,7 @@ from generator.model import (
 )
 
 BASE_PATH = "/api"
+SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)
 BASIC_CREDENTIALS = ("user-1", "secret-1")
 BEARER_TOKEN = "token-secret-1"
@@ -41,21 +42,26 @@ class ErrorCase:
 
 
 @dataclass(frozen=True)
+class RequestExpectation:
+    decoded_path: str  # the path the test server matches
+    raw_uri: str  # path and query exactly as sent
+    headers: tuple[tuple[str, str], ...]  # header parameters and credentials as sent
+    checks: tuple[str, ...]  # assertions on `request` (Content-Type and body), as source
+
+
+@dataclass(frozen=True)
 class OperationCase:
     operation: Operation
     call: str  # the call's argument list, as source
-    server_path: str  # the decoded path the test server matches
-    raw_uri: str  # path and query exactly as sent
-    minimal_call: (
-        str | None
-    )  # only the required arguments, when there are optional ones
+    server_path: str
+    raw_uri: str
+    minimal_call: str | None  # only the required arguments, when there are optional ones
     minimal_raw_uri: str
-    json_body: Any
-    headers: tuple[tuple[str, str], ...]  # header parameters and credentials as sent
-    content_type_check: str  # the assertion on the Content-Type header, as source
-    has_body: bool
+    headers: tuple[tuple[str, str], ...]
+    request_checks: tuple[str, ...]
     response_status: int
     response_body: Any
+    response_is_binary: bool
     has_response_body: bool
     result_checks: tuple[str, ...]  # assertions on `result`, as source
     result_type: str | None  # class to check with isinstance, for model results
@@ -100,6 +106,8 @@ class ExampleFactory:
             return number + 0.5
         if python == "bool":
             return number % 2 == 1
+        if python == "bytes":
+            return f"file-{number} content".encode()
         label = name if _PLAIN_NAME.match(name) else "text"
         return f"{label}-{number}"
 
@@ -170,46 +178,16 @@ class ExampleFactory:
         return ModelCase(model, full, minimal, self.constructor(model, minimal))
 
     def operation_case(self, operation: Operation) -> OperationCase:
-        arguments: list[str] = []
-        required_arguments: list[str] = []
-        raw_path = decoded_path = operation.path
-        query: list[tuple[str, str]] = []
-        headers: list[tuple[str, str]] = []
-        body: Any = None
-        for parameter in operation.parameters:
-            value = self.argument(parameter)
-            if parameter.location == "body":
-                body = value
-                source = self.expected(parameter.type, value)
-            else:
-                source = py_literal(value)
-            arguments.append(
-                source if parameter.required else f"{parameter.python_name}={source}"
-            )
-            if parameter.required:
-                required_arguments.append(source)
-            placeholder = "{" + parameter.wire_name + "}"
-            if parameter.location == "path":
-                raw_path = raw_path.replace(
-                    placeholder, quote(wire_text(value), safe="")
-                )
-                decoded_path = decoded_path.replace(placeholder, wire_text(value))
-            elif parameter.location == "query":
-                query.append((parameter.wire_name, wire_text(value)))
-            elif parameter.location == "header":
-                headers.append((parameter.wire_name, wire_text(value)))
-        auth_headers, auth_query = applied_credentials(operation, self.api)
-        headers += auth_headers
-        query_string = _query_string(query + auth_query)
+        values = {p.python_name: self.argument(p) for p in operation.exposed_parameters}
+        required = {p.python_name: values[p.python_name] for p in operation.positional_parameters}
+        full = self.request(operation, values)
+        minimal = self.request(operation, required)
         status, kind, response_body = self.success(operation)
         result_type = None
         if isinstance(kind, ModelType) and isinstance(response_body, dict):
             result_type = kind.name
             checks = tuple(
-                comparison(
-                    f"result.{f.python_name}",
-                    self.expected(f.type, response_body[f.wire_name]),
-                )
+                comparison(f"result.{f.python_name}", self.expected(f.type, response_body[f.wire_name]))
                 for f in self.models[kind.name].fields
                 if f.wire_name in response_body
             )
@@ -217,54 +195,111 @@ class ExampleFactory:
             checks = (comparison("result", self.expected(kind, response_body)),)
         return OperationCase(
             operation=operation,
-            call=", ".join(arguments),
-            server_path=BASE_PATH + decoded_path,
-            raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
-            minimal_call=(
-                ", ".join(required_arguments) if operation.keyword_parameters else None
-            ),
-            minimal_raw_uri=BASE_PATH
-            + raw_path
-            + self._required_query(operation, query, auth_query),
-            json_body=body,
-            headers=tuple((k, v) for k, v in headers if k.lower() != "content-type"),
-            content_type_check=comparison(
-                'request.headers.get("Content-Type")',
-                py_literal(self._content_type(operation, headers)),
-            ),
-            has_body=operation.body is not None,
+            call=self.call(operation, values),
+            server_path=full.decoded_path,
+            raw_uri=full.raw_uri,
+            minimal_call=self.call(operation, required) if operation.keyword_parameters else None,
+            minimal_raw_uri=minimal.raw_uri,
+            headers=full.headers,
+            request_checks=full.checks,
             response_status=status,
             response_body=response_body,
+            response_is_binary=kind == ScalarType("bytes"),
             has_response_body=kind is not None,
             result_checks=checks,
             result_type=result_type,
             errors=self.error_cases(operation),
         )
 
-    @staticmethod
-    def _content_type(
-        operation: Operation, headers: list[tuple[str, str]]
-    ) -> str | None:
-        given = [v for k, v in headers if k.lower() == "content-type"]
-        if given:
-            return given[-1]
-        return "application/json" if operation.body is not None else None
+    def call(self, operation: Operation, values: dict[str, Any]) -> str:
+        """The argument list passing `values`, as source."""
+        arguments = []
+        for parameter in operation.exposed_parameters:
+            if parameter.python_name not in values:
+                continue
+            source = self.expected(parameter.type, values[parameter.python_name])
+            keyword = "" if parameter.required else f"{parameter.python_name}="
+            arguments.append(keyword + source)
+        return ", ".join(arguments)
+
+    def request(self, operation: Operation, values: dict[str, Any]) -> RequestExpectation:
+        """What the client must send for these argument values (constants included)."""
+        raw_path = decoded_path = operation.path
+        query: list[tuple[str, str]] = []
+        headers: list[tuple[str, str]] = []
+        form: dict[str, list[str]] = {}
+        files: dict[str, bytes] = {}
+        body: Any = None
+        for parameter in operation.parameters:
+            if parameter.constant:
+                value = parameter.default
+            elif parameter.python_name in values:
+                value = values[parameter.python_name]
+            else:
+                continue
+            texts = wire_pairs(parameter, value)
+            if parameter.location == "path":
+                placeholder = "{" + parameter.wire_name + "}"
+                raw_path = raw_path.replace(placeholder, quote(texts[0][1], safe=""))
+                decoded_path = decoded_path.replace(placeholder, texts[0][1])
+            elif parameter.location == "query":
+                query += texts
+            elif parameter.location == "header":
+                headers += texts
+            elif parameter.location == "formData" and parameter.type == ScalarType("bytes"):
+                files[parameter.wire_name] = value
+            elif parameter.location == "formData":
+                for name, text in texts:
+                    form.setdefault(name, []).append(text)
+            elif parameter.location == "body":
+                body = value
+        auth_headers, auth_query = applied_credentials(operation, self.api)
+        query_string = _query_string(query + auth_query)
+        sent_headers = tuple((k, v) for k, v in headers + auth_headers if k.lower() != "content-type")
+        given_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        return RequestExpectation(
+            decoded_path=BASE_PATH + decoded_path,
+            raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
+            headers=sent_headers,
+            checks=self.body_checks(operation, body, form, files, given_type),
+        )
 
     @staticmethod
-    def _required_query(
+    def body_checks(
         operation: Operation,
-        query: list[tuple[str, str]],
-        auth_query: list[tuple[str, str]],
-    ) -> str:
-        required = {
-            p.wire_name
-            for p in operation.parameters
-            if p.required and p.location == "query"
-        }
-        pairs = [(k, v) for k, v in query if k in required] + auth_query
-        return f"?{_query_string(pairs)}" if pairs else ""
+        body: Any,
+        form: dict[str, list[str]],
+        files: dict[str, bytes],
+        given_type: str | None,
+    ) -> tuple[str, ...]:
+        content_type = 'request.headers.get("Content-Type")'
+        data = "request.get_data()"
+        encoding = operation.body_encoding
+        if encoding == "multipart":
+            return (
+                f'{content_type}.startswith("multipart/form-data; boundary=")',
+                f"request.form.to_dict(flat=False) == {py_literal(form)}",
+                f"{{k: f.read() for k, f in request.files.items()}} == {py_literal(files)}",
+            )
+        if encoding == "form":
+            return (
+                f'{content_type} == "application/x-www-form-urlencoded"',
+                f"request.form.to_dict(flat=False) == {py_literal(form)}",
+            )
+        if encoding == "binary" and body is not None:
+            expected_type = given_type or operation.content_type
+            return (f"{content_type} == {py_literal(expected_type)}", f"{data} == {py_literal(body)}")
+        if encoding == "json" and body is not None:
+            expected_type = given_type or "application/json"
+            return (
+                f"{content_type} == {py_literal(expected_type)}",
+                f"json.loads({data}) == {py_literal(body)}",
+            )
+        return (comparison(content_type, py_literal(given_type)), f'{data} == b""')
 
     def argument(self, parameter: Parameter) -> Any:
+        if isinstance(parameter.type, ListType) and parameter.location != "body":
+            return [self.value(parameter.type.item, parameter.wire_name) for _ in range(2)]
         return self.value(parameter.type, parameter.wire_name)
 
     def success(self, operation: Operation) -> tuple[int, TypeRef | None, Any]:
@@ -292,6 +327,16 @@ class ExampleFactory:
             ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase)
         )
         return tuple(cases)
+
+
+def wire_pairs(parameter: Parameter, value: Any) -> list[tuple[str, str]]:
+    """(name, text) as the client writes a parameter value: arrays joined or repeated."""
+    if isinstance(value, list):
+        if parameter.collection_format == "multi":
+            return [(parameter.wire_name, wire_text(item)) for item in value]
+        separator = SEPARATORS.get(parameter.collection_format, ",")
+        return [(parameter.wire_name, separator.join(wire_text(item) for item in value))]
+    return [(parameter.wire_name, wire_text(value))]
 
 
 def _query_string(pairs: list[tuple[str, str]]) -> str:

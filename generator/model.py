@@ -58,12 +58,14 @@ class Model:
 class Parameter:
     wire_name: str
     python_name: str
-    location: str  # path, query, header, body
+    location: str  # path, query, header, body, formData
     type: TypeRef
     required: bool
     description: str
     default: Any = None
     has_default: bool = False
+    collection_format: str = ""  # arrays outside a body: csv, ssv, tsv, pipes or multi
+    constant: bool = False  # x-ms-visibility internal with a default: always sent, not exposed
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Operation:
     deprecated: bool
     # alternatives, each a set of schemes applied together; () means no authentication
     security: tuple[tuple[str, ...], ...] = ()
+    body_encoding: str = "none"  # none, json, binary, form (urlencoded) or multipart
+    content_type: str = ""  # of a binary body
 
     @property
     def success_responses(self) -> tuple[Response, ...]:
@@ -100,11 +104,18 @@ class Operation:
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if p.required)
+        return tuple(p for p in self.parameters if p.required and not p.constant)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if not p.required)
+        return tuple(p for p in self.parameters if not p.required and not p.constant)
+
+    @property
+    def exposed_parameters(self) -> tuple[Parameter, ...]:
+        return self.positional_parameters + self.keyword_parameters
+
+    def located(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
 
     @property
     def body(self) -> Parameter | None:

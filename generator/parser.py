@@ -366,6 +366,10 @@ class _Parser:
     ) -> Operation:
         operation_id = str(operation.get("operationId") or method_name)
         hint = naming.pascal_case(operation_id, fallback="Operation", prefix="Op")
+        pointer = join_pointer(["paths", path, method])
+        parameters = self._parameters(item, operation, pointer, hint)
+        consumes = [str(c) for c in operation.get("consumes", self.data.get("consumes")) or []]
+        encoding = _body_encoding(parameters, consumes)
         return Operation(
             operation_id=operation_id,
             method_name=method_name,
@@ -373,14 +377,15 @@ class _Parser:
             path=path,
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
-            parameters=self._parameters(
-                item, operation, join_pointer(["paths", path, method]), hint
-            ),
-            responses=self._responses(
-                operation, join_pointer(["paths", path, method]), hint
-            ),
+            parameters=parameters,
+            responses=self._responses(operation, pointer, hint),
             deprecated=operation.get("deprecated") is True,
             security=self._operation_security(operation),
+            body_encoding=encoding,
+            content_type=next(
+                (c for c in consumes if "json" not in c and "form" not in c),
+                "application/octet-stream",
+            ),
         )
 
     def _parameters(
@@ -411,6 +416,8 @@ class _Parser:
             if location == "body":
                 schema = parameter.get("schema") or {}
                 kind = self.type_of(schema, where + "/schema", hint + "Body")
+                if _is_binary(self._resolve(schema)[1]):
+                    kind = ScalarType("bytes")
             else:
                 kind = self.type_of(
                     parameter,
@@ -427,6 +434,10 @@ class _Parser:
                     description=_describe(parameter),
                     default=parameter.get("default"),
                     has_default="default" in parameter,
+                    collection_format=_collection_format(parameter, kind),
+                    constant=parameter.get("x-ms-visibility") == "internal"
+                    and "default" in parameter
+                    and location != "body",
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
@@ -456,6 +467,8 @@ class _Parser:
             # 204 and 205 can carry no body whatever the spec says
             if isinstance(schema, dict) and str(status) not in NO_BODY_STATUSES:
                 kind = self.type_of(schema, where + "/schema", hint + suffix)
+                if _is_binary(self._resolve(schema)[1]):
+                    kind = ScalarType("bytes")
             description = _text(response.get("description"))
             result.append(Response(str(status), description, kind))
         return tuple(result)
@@ -525,6 +538,31 @@ class _Parser:
                     tuple(name for name in requirement if name in known)
                 )
         return tuple(alternatives)
+
+
+def _is_binary(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    return schema.get("type") == "file" or (
+        schema.get("type") == "string" and schema.get("format") == "binary"
+    )
+
+
+def _collection_format(parameter: dict[str, Any], kind: TypeRef) -> str:
+    if not isinstance(kind, ListType):
+        return ""
+    return str(parameter.get("collectionFormat") or "csv")
+
+
+def _body_encoding(parameters: tuple[Parameter, ...], consumes: list[str]) -> str:
+    form = [p for p in parameters if p.location == "formData"]
+    if form:
+        files = any(p.type == ScalarType("bytes") for p in form)
+        return "multipart" if files or "multipart/form-data" in consumes else "form"
+    body = next((p for p in parameters if p.location == "body"), None)
+    if body is None:
+        return "none"
+    return "binary" if body.type == ScalarType("bytes") else "json"
 
 
 def _is_map(schema: dict[str, Any]) -> bool:

@@ -22,6 +22,8 @@ from generator.model import (
     ListType,
     ModelType,
     Operation,
+    Parameter,
+    ScalarType,
     SecurityScheme,
     TypeRef,
 )
@@ -79,6 +81,7 @@ def environment(overrides: Path | None) -> jinja2.Environment:
         parameter_annotation=types.parameter_annotation,
         decoder=types.decoder,
         isorted=isort_order,
+        all_sorted=all_order,
         response_decoder=types.response_decoder,
     )
     return env
@@ -101,21 +104,22 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
     return rendered
 
 
-def isort_order(names: object) -> list[str]:
-    """Names in the order isort and ruff want in imports and `__all__`: CONSTANTS, Classes,
-    then everything else; within each, case-insensitive with numbers in natural order.
-    """
+def isort_order(names: object, *, case_sensitive: bool = False) -> list[str]:
+    """Names in the order isort and ruff want: CONSTANTS, Classes, then everything else; within
+    each, numbers in natural order, case-insensitively in imports and case-sensitively in
+    `__all__` (ruff's RUF022)."""
 
     def key(name: str) -> tuple[int, list[tuple[int, str]], str]:
         kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-        natural = [
-            (int(part), "") if part.isdigit() else (-1, part)
-            for part in _DIGITS.split(name.lower())
-            if part
-        ]
+        text = name if case_sensitive else name.lower()
+        natural = [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(text) if part]
         return kind, natural, name
 
     return sorted((str(n) for n in names), key=key)  # type: ignore[attr-defined]
+
+
+def all_order(names: object) -> list[str]:
+    return isort_order(names, case_sensitive=True)
 
 
 _DIGITS = re.compile(r"(\d+)")
@@ -164,6 +168,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             s.name: _credential_constructor(s) for s in api.security_schemes
         },
         "signatures": {op.method_name: _signature(op) for op in api.operations},
+        "request_arguments": {op.method_name: _request_arguments(op) for op in api.operations},
         "forwards": {op.method_name: _forward(op) for op in api.operations},
         "returns": {
             op.method_name: types.return_annotation(
@@ -221,9 +226,9 @@ def _client_stdlib_imports(api: Api) -> list[str]:
     if any(scheme.kind == "oauth2" for scheme in api.security_schemes):
         lines.append("from collections.abc import Callable")
     lines.append("from types import TracebackType")
-    lines.append(
-        "from typing import Any, final" if uses_any else "from typing import final"
-    )
+    uses_files = any("BinaryIO" in _signature(op) for op in api.operations)
+    typing = ["Any"] * uses_any + ["BinaryIO"] * uses_files + ["final"]
+    lines.append(f"from typing import {', '.join(typing)}")
     return lines
 
 
@@ -236,6 +241,47 @@ def _credential_constructor(scheme: SecurityScheme) -> str:
         )
         return f"ApiKey({arguments}, {scheme.keyword})"
     return f"BearerToken({scheme.keyword})"
+
+
+def _request_arguments(op: Operation) -> list[str]:
+    """The keyword arguments of an operation's Transport.request call, as source."""
+
+    def value(parameter: Parameter) -> str:
+        if parameter.constant:
+            return escape.py_literal(parameter.default)
+        return parameter.python_name
+
+    def pairs(parameters: tuple[Parameter, ...]) -> str:
+        items = []
+        for p in parameters:
+            extra = f", {escape.py_literal(p.collection_format)}" if p.collection_format else ""
+            items.append(f"({escape.py_literal(p.wire_name)}, {value(p)}{extra})")
+        return "[" + ", ".join(items) + "]"
+
+    arguments = []
+    if op.located("path"):
+        entries = (f"{escape.py_literal(p.wire_name)}: {value(p)}" for p in op.located("path"))
+        arguments.append("path_params={" + ", ".join(entries) + "}")
+    for location, keyword in (("query", "query"), ("header", "headers")):
+        if op.located(location):
+            arguments.append(f"{keyword}={pairs(op.located(location))}")
+    form = op.located("formData")
+    files = tuple(p for p in form if p.type == ScalarType("bytes"))
+    fields = tuple(p for p in form if p not in files)
+    if fields:
+        arguments.append(f"form={pairs(fields)}")
+    if files:
+        arguments.append(f"files={pairs(files)}")
+    if op.body_encoding == "multipart":
+        arguments.append("multipart=True")
+    if op.body is not None and op.body_encoding == "binary":
+        arguments.append(f"content={value(op.body)}")
+        arguments.append(f"content_type={escape.py_literal(op.content_type)}")
+    elif op.body is not None:
+        arguments.append(f"json_body={value(op.body)}")
+    if op.security:
+        arguments.append(f"security={escape.py_literal(op.security)}")
+    return arguments
 
 
 def _signature(op: Operation) -> str:

@@ -33,6 +33,8 @@ def field_annotation(field: Field) -> str:
 
 def parameter_annotation(parameter: Parameter) -> str:
     base = annotation(parameter.type)
+    if base == "bytes":
+        base = "bytes | BinaryIO"  # the content, or a file opened in binary mode
     if parameter.location == "body" and isinstance(parameter.type, ModelType):
         base = f"{base} | dict[str, Any]"
     if parameter.required or base == "Any":

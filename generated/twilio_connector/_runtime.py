@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, Literal, TypeVar
-from urllib.parse import quote
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, Generic, Literal, TypeVar
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -135,12 +137,30 @@ def serialize(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, 
 
 
 def wire_text(value: Any) -> str:
-    """A parameter value as written in a URL or header: booleans as JSON spells them."""
+    """A parameter value as written in a URL, header or form: booleans as JSON spells them."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, enum.Enum):
         return wire_text(value.value)
     return str(value)
+
+
+SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
+
+
+def given_pairs(items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, str]]:
+    """(name, text) for each parameter that was given; arrays are joined by their collection
+    format, or repeated for `multi`."""
+    for name, value, *collection_format in items:
+        if value is None or value is UNSET:
+            continue
+        if isinstance(value, (list, tuple)):
+            style = collection_format[0] if collection_format else "csv"
+            if style == "multi":
+                yield from ((name, wire_text(item)) for item in value)
+                continue
+            value = SEPARATORS.get(style, ",").join(wire_text(item) for item in value)
+        yield name, wire_text(value)
 
 
 def expand_path(template: str, values: Mapping[str, Any]) -> str:
@@ -150,19 +170,63 @@ def expand_path(template: str, values: Mapping[str, Any]) -> str:
     up `.` or `..` is encoded too, so that no value can change which path is requested.
     """
     path = template
-    for name, value in values.items():
-        path = path.replace("{" + name + "}", quote(wire_text(value), safe=""))
+    for name, text in given_pairs(values.items()):
+        path = path.replace("{" + name + "}", quote(text, safe=""))
     segments = path.split("/")
     return "/".join("%2E" * len(s) if s in (".", "..") else s for s in segments)
 
 
-def encode_query(pairs: Iterable[tuple[str, Any]]) -> str:
-    """The query string for the pairs whose value was given, every reserved character encoded."""
+def encode_query(pairs: Iterable[tuple[Any, ...]]) -> str:
+    """The query string for the parameters that were given, every reserved character encoded."""
     return "&".join(
-        f"{quote(name, safe='')}={quote(wire_text(value), safe='')}"
-        for name, value in pairs
-        if value is not None and value is not UNSET
+        f"{quote(name, safe='')}={quote(text, safe='')}"
+        for name, text in given_pairs(pairs)
     )
+
+
+def encode_form(
+    fields: Iterable[tuple[Any, ...]],
+    files: Iterable[tuple[Any, ...]],
+    *,
+    multipart: bool,
+) -> tuple[bytes, str]:
+    """A form body and its Content-Type: urlencoded, or multipart/form-data when asked or when
+    there are files."""
+    pairs = list(given_pairs(fields))
+    uploads = [(name, value) for name, value, *_ in files if value is not None]
+    if not multipart and not uploads:
+        return urlencode(pairs).encode("ascii"), "application/x-www-form-urlencoded"
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, text in pairs:
+        head = f'Content-Disposition: form-data; name="{_quoted(name)}"'
+        parts.append(
+            f"--{boundary}\r\n{head}\r\n\r\n".encode() + text.encode() + b"\r\n"
+        )
+    for name, upload in uploads:
+        filename = os.path.basename(str(getattr(upload, "name", ""))) or name
+        head = (
+            f'Content-Disposition: form-data; name="{_quoted(name)}"; filename="{_quoted(filename)}"'
+            "\r\nContent-Type: application/octet-stream"
+        )
+        parts.append(
+            f"--{boundary}\r\n{head}\r\n\r\n".encode() + _read(upload) + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _quoted(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
+
+
+def _read(upload: bytes | BinaryIO) -> bytes:
+    return bytes(upload) if isinstance(upload, (bytes, bytearray)) else upload.read()
 
 
 def check_header(name: str, value: str) -> str:
@@ -293,32 +357,44 @@ class Transport:
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
         path_params: Mapping[str, Any] | None = None,
-        query: Iterable[tuple[str, Any]] = (),
-        headers: Iterable[tuple[str, Any]] = (),
+        query: Iterable[tuple[Any, ...]] = (),
+        headers: Iterable[tuple[Any, ...]] = (),
         json_body: Any = UNSET,
+        form: Iterable[tuple[Any, ...]] = (),
+        files: Iterable[tuple[Any, ...]] = (),
+        multipart: bool = False,
+        content: bytes | BinaryIO | None = None,
+        content_type: str = "application/octet-stream",
         security: Iterable[Iterable[str]] = (),
     ) -> RawResponse[T]:
         request_headers = httpx.Headers(
             {"User-Agent": self._user_agent, "Accept": "application/json"}
         )
-        for name, value in headers:
-            if value is not None and value is not UNSET:
-                request_headers[name] = check_header(name, wire_text(value))
+        for name, text in given_pairs(headers):
+            request_headers[name] = check_header(name, text)
         query = list(query)
         auth = self._authenticate(security, request_headers, query)
         url = self.base_url + expand_path(path, path_params or {})
         query_string = encode_query(query)
         if query_string:
             url = f"{url}?{query_string}"
-        content = None
-        if json_body is not UNSET:
+        body = None
+        if json_body is not UNSET and json_body is not None:
             request_headers.setdefault("Content-Type", "application/json")
-            content = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
+            body = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
+        elif content is not None:
+            request_headers.setdefault("Content-Type", content_type)
+            body = _read(content)
+        elif form or files or multipart:
+            body, form_type = encode_form(form, files, multipart=multipart)
+            request_headers["Content-Type"] = (
+                form_type  # the boundary must be the one used
+            )
         try:
             response = self._client.request(
                 method,
                 url,
-                content=content,
+                content=body,
                 headers=request_headers,
                 auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
                 timeout=self._timeout,
