@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.model import Api, Model, Operation, Parameter
+from generator.model import Api, EnumClass, Model, Operation, Parameter
 
 
 def _section(title: str, entries: list[tuple[str, str]]) -> str:
@@ -27,6 +27,13 @@ def models_module_doc(api: Api) -> str:
 
 def client_module_doc(api: Api) -> str:
     return f"{api.client_class}: one method per operation of {api.title}."
+
+
+def enum_doc(enum: EnumClass) -> str:
+    return _join(
+        enum.description or f"The values the spec lists for {enum.name}.",
+        "A value the spec does not list is kept as a plain string.",
+    )
 
 
 def model_doc(model: Model) -> str:

@@ -31,7 +31,14 @@ class ModelType:
     name: str  # the Python class name
 
 
-TypeRef = ScalarType | ListType | DictType | ModelType
+@dataclass(frozen=True)
+class EnumType:
+    """A string enum: the generated `str` Enum class, or any other string the service sends."""
+
+    name: str  # the Python class name
+
+
+TypeRef = ScalarType | ListType | DictType | ModelType | EnumType
 
 
 ANY = ScalarType("Any")
@@ -55,6 +62,14 @@ class Model:
 
 
 @dataclass(frozen=True)
+class EnumClass:
+    name: str
+    description: str
+    members: tuple[tuple[str, str], ...]  # (Python member name, wire value)
+    pointer: str
+
+
+@dataclass(frozen=True)
 class Parameter:
     wire_name: str
     python_name: str
@@ -65,7 +80,9 @@ class Parameter:
     default: Any = None
     has_default: bool = False
     collection_format: str = ""  # arrays outside a body: csv, ssv, tsv, pipes or multi
-    constant: bool = False  # x-ms-visibility internal with a default: always sent, not exposed
+    constant: bool = (
+        False  # x-ms-visibility internal with a default: always sent, not exposed
+    )
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,7 @@ class Api:
     security_schemes: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]
     models: tuple[Model, ...]
+    enums: tuple[EnumClass, ...]
     errors: tuple[ErrorClass, ...]
 
     def model(self, name: str) -> Model:

@@ -15,6 +15,8 @@ from generator.model import (
     ANY,
     Api,
     DictType,
+    EnumClass,
+    EnumType,
     ErrorClass,
     Field,
     ListType,
@@ -108,6 +110,7 @@ class _Parser:
         }
         self.schemes = self._security_schemes()
         self.models: dict[str, Model] = {}  # by schema pointer, in discovery order
+        self.enums: dict[str, EnumClass] = {}
         self.model_names: dict[str, str] = self._definition_names()
         self.used_class_names = set(self.model_names.values()) | self.reserved_classes
 
@@ -116,6 +119,8 @@ class _Parser:
         for name, schema in (self.data.get("definitions") or {}).items():
             if self._is_model(schema):
                 self._model_for(join_pointer(["definitions", name]), schema)
+            elif _is_string_enum(schema):
+                self._enum_for(join_pointer(["definitions", name]), schema, name)
         operations = self._operations()
         return Api(
             title=self.title,
@@ -132,6 +137,7 @@ class _Parser:
             security_schemes=self.schemes,
             operations=operations,
             models=self._ordered_models(),
+            enums=tuple(sorted(self.enums.values(), key=lambda e: e.name)),
             errors=self.errors,
         )
 
@@ -157,7 +163,7 @@ class _Parser:
         candidates = [
             (join_pointer(["definitions", name]), self._class_name(name))
             for name, schema in definitions.items()
-            if self._is_model(schema)
+            if self._is_model(schema) or _is_string_enum(schema)
         ]
         return naming.assign_unique(candidates, taken=self.reserved_classes)
 
@@ -220,6 +226,8 @@ class _Parser:
     def type_of(self, schema: Any, pointer: str, hint: str) -> TypeRef:
         target, resolved = self._resolve(schema)
         if target is not None:
+            if target in self.model_names and _is_string_enum(resolved):
+                return EnumType(self._enum_for(target, resolved, "").name)
             if target in self.model_names:
                 self._model_for(target, resolved)
                 return ModelType(self.model_names[target])
@@ -228,6 +236,8 @@ class _Parser:
             return ANY
         if self._is_model(resolved):
             return ModelType(self._model_for(pointer, resolved, hint).name)
+        if _is_string_enum(resolved):
+            return EnumType(self._enum_for(pointer, resolved, hint).name)
         kind = resolved.get("type")
         if kind == "array":
             items = resolved.get("items")
@@ -243,6 +253,22 @@ class _Parser:
                 )
             return DictType(ANY)
         return ScalarType(_SCALARS.get(str(kind), "Any"))
+
+    def _enum_for(self, pointer: str, schema: dict[str, Any], hint: str) -> EnumClass:
+        if pointer in self.enums:
+            return self.enums[pointer]
+        name = self.model_names.get(pointer) or self._new_class_name(hint)
+        self.model_names[pointer] = name
+        values = list(dict.fromkeys(str(v) for v in schema["enum"]))
+        candidates = [
+            (value, naming.snake_case(value, fallback="empty", prefix="value_").upper())
+            for value in values
+        ]
+        names = naming.assign_unique(candidates, taken={"NAME", "VALUE"})
+        members = tuple((names[value], value) for value in values)
+        description = _describe(schema)
+        self.enums[pointer] = EnumClass(name, description, members, pointer)
+        return self.enums[pointer]
 
     def _model_for(self, pointer: str, schema: dict[str, Any], hint: str = "") -> Model:
         if pointer in self.models:
@@ -368,7 +394,9 @@ class _Parser:
         hint = naming.pascal_case(operation_id, fallback="Operation", prefix="Op")
         pointer = join_pointer(["paths", path, method])
         parameters = self._parameters(item, operation, pointer, hint)
-        consumes = [str(c) for c in operation.get("consumes", self.data.get("consumes")) or []]
+        consumes = [
+            str(c) for c in operation.get("consumes", self.data.get("consumes")) or []
+        ]
         encoding = _body_encoding(parameters, consumes)
         return Operation(
             operation_id=operation_id,
@@ -538,6 +566,17 @@ class _Parser:
                     tuple(name for name in requirement if name in known)
                 )
         return tuple(alternatives)
+
+
+def _is_string_enum(schema: Any) -> bool:
+    if not isinstance(schema, dict) or not isinstance(schema.get("enum"), list):
+        return False
+    values = schema["enum"]
+    return (
+        bool(values)
+        and schema.get("type", "string") == "string"
+        and all(isinstance(v, str) for v in values)
+    )
 
 
 def _is_binary(schema: Any) -> bool:

@@ -19,6 +19,7 @@ from generator.examples import BASE_PATH, ExampleFactory, credential_values
 from generator.model import (
     Api,
     DictType,
+    EnumType,
     ListType,
     ModelType,
     Operation,
@@ -112,7 +113,11 @@ def isort_order(names: object, *, case_sensitive: bool = False) -> list[str]:
     def key(name: str) -> tuple[int, list[tuple[int, str]], str]:
         kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
         text = name if case_sensitive else name.lower()
-        natural = [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(text) if part]
+        natural = [
+            (int(part), "") if part.isdigit() else (-1, part)
+            for part in _DIGITS.split(text)
+            if part
+        ]
         return kind, natural, name
 
     return sorted((str(n) for n in names), key=key)  # type: ignore[attr-defined]
@@ -168,7 +173,9 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             s.name: _credential_constructor(s) for s in api.security_schemes
         },
         "signatures": {op.method_name: _signature(op) for op in api.operations},
-        "request_arguments": {op.method_name: _request_arguments(op) for op in api.operations},
+        "request_arguments": {
+            op.method_name: _request_arguments(op) for op in api.operations
+        },
         "forwards": {op.method_name: _forward(op) for op in api.operations},
         "returns": {
             op.method_name: types.return_annotation(
@@ -177,6 +184,8 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             for op in api.operations
         },
         "models_runtime_imports": _models_runtime_imports(api),
+        "models_stdlib_imports": _models_stdlib_imports(api),
+        "enum_docstrings": {e.name: docs.enum_doc(e) for e in api.enums},
         "client_imports": _client_runtime_imports(api),
         "client_stdlib_imports": _client_stdlib_imports(api),
         "model_imports": _client_model_imports(api),
@@ -195,6 +204,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             | {"DecodeError", "TransportError", "UnexpectedResponseError"}
             | {e.name for e in api.errors}
             | {m.name for m in api.models}
+            | {e.name for e in api.enums}
         ),
         "model_cases": model_cases,
         "operation_cases": operation_cases,
@@ -254,13 +264,19 @@ def _request_arguments(op: Operation) -> list[str]:
     def pairs(parameters: tuple[Parameter, ...]) -> str:
         items = []
         for p in parameters:
-            extra = f", {escape.py_literal(p.collection_format)}" if p.collection_format else ""
+            extra = (
+                f", {escape.py_literal(p.collection_format)}"
+                if p.collection_format
+                else ""
+            )
             items.append(f"({escape.py_literal(p.wire_name)}, {value(p)}{extra})")
         return "[" + ", ".join(items) + "]"
 
     arguments = []
     if op.located("path"):
-        entries = (f"{escape.py_literal(p.wire_name)}: {value(p)}" for p in op.located("path"))
+        entries = (
+            f"{escape.py_literal(p.wire_name)}: {value(p)}" for p in op.located("path")
+        )
         arguments.append("path_params={" + ", ".join(entries) + "}")
     for location, keyword in (("query", "query"), ("header", "headers")):
         if op.located(location):
@@ -307,7 +323,7 @@ def _forward(op: Operation) -> str:
 
 
 def _model_names(kind: TypeRef | None) -> set[str]:
-    if isinstance(kind, ModelType):
+    if isinstance(kind, (ModelType, EnumType)):
         return {kind.name}
     if isinstance(kind, ListType):
         return _model_names(kind.item)
@@ -320,6 +336,17 @@ def _decoders(kinds: list[TypeRef | None]) -> str:
     return " ".join(types.response_decoder(kind) for kind in kinds)
 
 
+def _models_stdlib_imports(api: Api) -> list[str]:
+    lines = []
+    if api.models:
+        lines.append("from dataclasses import dataclass, field")
+    if api.enums:
+        lines.append("from enum import Enum")
+    if api.models:
+        lines.append("from typing import Any")
+    return lines
+
+
 def _models_runtime_imports(api: Api) -> list[str]:
     fields = [f for m in api.models for f in m.fields]
     if not api.models:
@@ -330,7 +357,9 @@ def _models_runtime_imports(api: Api) -> list[str]:
     if any(types.field_annotation(f).endswith("| Unset") for f in fields):
         names.add("Unset")
     spelled = " ".join(types.decoder(f.type) or "" for f in fields)
-    names |= {name for name in ("list_of", "dict_of") if f"{name}(" in spelled}
+    names |= {
+        name for name in ("list_of", "dict_of", "known_value") if f"{name}(" in spelled
+    }
     if spelled.strip():
         names.add("decode")
     return sorted(names)
@@ -354,7 +383,7 @@ def _client_runtime_imports(api: Api) -> list[str]:
 def _client_model_imports(api: Api) -> list[str]:
     names: set[str] = set()
     for op in api.operations:
-        for parameter in op.parameters:
+        for parameter in op.exposed_parameters:
             names |= _model_names(parameter.type)
         for response in op.success_responses:
             names |= _model_names(response.type)

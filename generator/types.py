@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.model import (
     DictType,
+    EnumType,
     Field,
     ListType,
     ModelType,
@@ -20,6 +21,8 @@ def annotation(kind: TypeRef) -> str:
         return f"list[{annotation(kind.item)}]"
     if isinstance(kind, DictType):
         return f"dict[str, {annotation(kind.value)}]"
+    if isinstance(kind, EnumType):
+        return f"{kind.name} | str"
     return kind.name
 
 
@@ -46,6 +49,8 @@ def decoder(kind: TypeRef) -> str | None:
     """An expression turning JSON data into the type, or None when the data is kept as it is."""
     if isinstance(kind, ModelType):
         return f"{kind.name}.from_dict"
+    if isinstance(kind, EnumType):
+        return f"known_value({kind.name})"
     if isinstance(kind, ListType):
         inner = decoder(kind.item)
         return f"list_of({inner})" if inner else None

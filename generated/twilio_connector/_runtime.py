@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, Generic, Literal, TypeVar
@@ -27,6 +28,7 @@ from .errors import (
 )
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 
 class Unset(enum.Enum):
@@ -99,6 +101,19 @@ def dict_of(decoder: Callable[[Any], T]) -> Callable[[Any], dict[str, T]]:
         return {key: decode(item, decoder) for key, item in data.items()}
 
     return decode_dict
+
+
+def known_value(enum_class: type[E]) -> Callable[[Any], E | Any]:
+    """A decoder turning a listed value into its Enum member and keeping any other value as it
+    is, so that a value the spec does not list still parses and round-trips."""
+
+    def decode_value(data: Any) -> E | Any:
+        try:
+            return enum_class(data)
+        except ValueError:
+            return data
+
+    return decode_value
 
 
 def parse_json(data: Any) -> Any:
@@ -229,7 +244,15 @@ def _read(upload: bytes | BinaryIO) -> bytes:
     return bytes(upload) if isinstance(upload, (bytes, bytearray)) else upload.read()
 
 
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
 def check_header(name: str, value: str) -> str:
+    """Refuse, before anything is sent, a header that HTTP cannot carry or that would split."""
+    if not HEADER_NAME.fullmatch(name):
+        raise ValueError(
+            f"{name!r} is not a valid HTTP header name; the request was not sent"
+        )
     if "\r" in value or "\n" in value:
         raise ValueError(f"header {name!r} must not contain a line break")
     return value
