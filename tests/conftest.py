@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from generator.pipeline import Job, generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +70,24 @@ def library_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 PYTHON = sys.executable
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder whose pyproject.toml points at a copy of the library spec."""
+    (tmp_path / "spec").mkdir()
+    shutil.copy(LIBRARY_SPEC, tmp_path / "spec" / "library.json")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.connector-codegen]\nspec = "spec/library.json"\noutput = "out"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """Run the CLI in-process; (exit code, output)."""
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    return result.exit_code, result.output

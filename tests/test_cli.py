@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
 from generator import __version__
-from generator.cli import main
 from generator.writer import MANIFEST
 
-from .conftest import LIBRARY_SPEC, TWILIO_SPEC, tree
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder with a pyproject.toml pointing at a copy of the library spec."""
-    (tmp_path / "spec").mkdir()
-    shutil.copy(LIBRARY_SPEC, tmp_path / "spec" / "library.json")
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.connector-codegen]\nspec = "spec/library.json"\noutput = "out"\n'
-    )
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(
-        result.exception, SystemExit
-    ), result.exception
-    return result.exit_code, result.output
+from .conftest import TWILIO_SPEC, invoke, tree
 
 
 def test_version() -> None:

@@ -7,34 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import pipeline
-from generator.cli import colorize_diff, main, use_color
+from generator.cli import colorize_diff, use_color
 from generator.writer import CRASH_ENV, MANIFEST, journal_path, staging_dir
 
-from .conftest import LIBRARY_SPEC, PYTHON, TWILIO_SPEC, run, tree
+from .conftest import PYTHON, TWILIO_SPEC, invoke, run, tree
 
 PACKAGE = "library_catalog_connector"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "spec").mkdir()
-    shutil.copy(LIBRARY_SPEC, tmp_path / "spec" / "library.json")
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.connector-codegen]\nspec = "spec/library.json"\noutput = "out"\n'
-    )
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(
-        result.exception, SystemExit
-    ), result.exception
-    return result.exit_code, result.output
 
 
 def stale_lines(*args: str) -> dict[str, str]:
