@@ -70,6 +70,27 @@ def library_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 PYTHON = sys.executable
+# How generated code is checked: the oldest Python it supports is the target.
+MYPY_STRICT = [
+    PYTHON,
+    "-m",
+    "mypy",
+    "--strict",
+    "--no-incremental",
+    "--python-version",
+    "3.10",
+]
+RUFF_CHECK = [
+    PYTHON,
+    "-m",
+    "ruff",
+    "check",
+    "--isolated",
+    "--no-cache",
+    "--target-version",
+    "py310",
+]
+PYTEST_QUIET = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from generator.loader import load_spec
 from generator.parser import parse
 from generator.pipeline import generate
 
-from .conftest import PYTHON, ROOT, make_job, run
+from .conftest import MYPY_STRICT, PYTEST_QUIET, ROOT, RUFF_CHECK, make_job, run
 
 CORPUS = Path(
     os.environ.get("CONNECTOR_CODEGEN_CORPUS", ROOT.parent / "shared" / "corpus")
@@ -87,28 +87,9 @@ def test_no_operation_is_dropped(corpus_output: dict[str, Path]) -> None:
 def test_every_corpus_client_passes_mypy_strict_and_ruff(
     corpus_output: dict[str, Path],
 ) -> None:
-    mypy = [
-        PYTHON,
-        "-m",
-        "mypy",
-        "--strict",
-        "--no-incremental",
-        "--python-version",
-        "3.10",
-    ]
-    ruff = [
-        PYTHON,
-        "-m",
-        "ruff",
-        "check",
-        "--isolated",
-        "--no-cache",
-        "--target-version",
-        "py310",
-    ]
     commands = [
         (tool + names, folder)
-        for tool in (mypy, ruff)
+        for tool in (MYPY_STRICT, RUFF_CHECK)
         for folder, names in groups(corpus_output).items()
     ]
     for result in in_parallel(commands):
@@ -118,16 +99,7 @@ def test_every_corpus_client_passes_mypy_strict_and_ruff(
 def test_every_corpus_client_passes_its_generated_tests(
     corpus_output: dict[str, Path],
 ) -> None:
-    pytest_command = [
-        PYTHON,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-c",
-        os.devnull,
-    ]
+    pytest_command = [*PYTEST_QUIET, "-c", os.devnull]
     commands = [
         ([*pytest_command, "--rootdir", str(folder), *names], folder)
         for folder, names in groups(corpus_output).items()

@@ -10,7 +10,18 @@ import pytest
 from generator import __version__
 from generator.pipeline import generate
 
-from .conftest import COMMITTED, PYTHON, ROOT, TWILIO_SPEC, make_job, run, tree
+from .conftest import (
+    COMMITTED,
+    MYPY_STRICT,
+    PYTEST_QUIET,
+    PYTHON,
+    ROOT,
+    RUFF_CHECK,
+    TWILIO_SPEC,
+    make_job,
+    run,
+    tree,
+)
 
 
 def test_generating_from_the_spec_reproduces_the_committed_output(
@@ -54,27 +65,12 @@ def test_generated_code_passes_mypy_strict_ruff_and_black(
     tool: str, library_package: Path
 ) -> None:
     commands = {
-        "mypy": [
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--python-version",
-            "3.10",
-        ],
-        "ruff": [
-            "-m",
-            "ruff",
-            "check",
-            "--isolated",
-            "--no-cache",
-            "--target-version",
-            "py310",
-        ],
-        "black": ["-m", "black", "--check", "--quiet"],
+        "mypy": MYPY_STRICT,
+        "ruff": RUFF_CHECK,
+        "black": [PYTHON, "-m", "black", "--check", "--quiet"],
     }
     for package in packages(library_package):
-        result = run([PYTHON, *commands[tool], package.name], cwd=package.parent)
+        result = run([*commands[tool], package.name], cwd=package.parent)
         assert (
             result.returncode == 0
         ), f"{package.name}:\n{result.stdout}{result.stderr}"
@@ -83,12 +79,7 @@ def test_generated_code_passes_mypy_strict_ruff_and_black(
 def test_the_second_spec_s_generated_tests_pass(library_package: Path) -> None:
     result = run(
         [
-            PYTHON,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
+            *PYTEST_QUIET,
             "library_catalog_connector",
         ],
         library_package,
@@ -151,12 +142,7 @@ def test_a_copy_under_another_name_and_parent_package_passes_its_tests(
     )
     result = run(
         [
-            PYTHON,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
+            *PYTEST_QUIET,
             "-c",
             "/dev/null",
             "--rootdir",
