@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,12 +26,13 @@ def _jobs(
     templates: str | None,
     no_tests: bool,
     client: str | None,
+    lenient: bool = False,
 ) -> list[Job]:
     """One job per configured client (or the named one); a SPEC argument makes a single job."""
     config = load_config()
     clients = [config.defaults] if spec else config.selected(client)
     return [
-        _job(config, entry, spec, output, package, templates, no_tests)
+        _job(config, entry, spec, output, package, templates, no_tests, lenient)
         for entry in clients
     ]
 
@@ -44,6 +45,7 @@ def _job(
     package: str | None,
     templates: str | None,
     no_tests: bool,
+    lenient: bool,
 ) -> Job:
     spec_path = Path(spec).resolve() if spec else client.path("spec")
     if spec_path is None:
@@ -63,6 +65,7 @@ def _job(
         package=package or client.values.get("package"),
         templates=templates_path,
         with_tests=not no_tests and client.values.get("tests", True),
+        lenient=lenient or client.values.get("lenient", False),
     )
 
 
@@ -88,12 +91,19 @@ def _generation_options(function: F) -> F:
             "--no-tests", is_flag=True, help="Leave the generated test suite out."
         ),
         click.option("--client", help="Only the configured client of this name."),
+        _LENIENT,
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
+_LENIENT = click.option(
+    "--lenient",
+    is_flag=True,
+    help="Generate despite validation errors, printed as warnings, when the document can"
+    " still be understood (config: lenient).",
+)
 _FORMAT = click.option(
     "--format",
     "output_format",
@@ -118,26 +128,35 @@ def main(context: click.Context) -> None:
 @main.command()
 @click.argument("spec", required=False, type=click.Path(dir_okay=True))
 @click.option("--client", help="Only the configured client of this name.")
+@_LENIENT
 @_FORMAT
-def validate(spec: str | None, client: str | None, output_format: str) -> None:
-    """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise."""
+def validate(
+    spec: str | None, client: str | None, lenient: bool, output_format: str
+) -> None:
+    """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise.
+
+    With --lenient, problems that generation can get past are warnings (exit 0)."""
     from generator import loader, validator
 
     findings: list[Finding] = []
+    warnings: list[Finding] = []
     names = []
-    for job in _jobs(spec, None, None, None, True, client):
+    for job in _jobs(spec, None, None, None, True, client, lenient):
         names.append(job.spec_name)
         try:
-            validator.validate_or_raise(loader.load_spec(job.spec, job.spec_name))
+            source = loader.load_spec(job.spec, job.spec_name)
+            warnings += validator.validate_or_raise(source, lenient=job.lenient)
         except SpecError as error:
             findings += error.findings
     if output_format == "json":
-        _print_findings(findings)
+        _print_findings(findings or warnings)
     if findings:
         raise SpecError(findings)
     if output_format == "text":
+        _print_warnings(warnings)
         for name in names:
-            click.echo(f"{name}: valid Swagger 2.0")
+            verdict = "usable with --lenient" if warnings else "valid Swagger 2.0"
+            click.echo(f"{name}: {verdict}")
 
 
 @main.command()
@@ -152,13 +171,15 @@ def generate(
     templates: str | None = None,
     no_tests: bool = False,
     client: str | None = None,
+    lenient: bool = False,
     force: bool = False,
 ) -> None:
     """Generate the client package (written only when every stage succeeded)."""
     from generator.pipeline import generate as run
 
-    for job in _jobs(spec, output, package, templates, no_tests, client):
+    for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
         generated, report = run(job, force=force)
+        _print_warnings(generated.warnings)
         click.echo(
             f"{_display(generated.package_dir)}: {len(report.written)} written,"
             f" {len(report.unchanged)} unchanged, {len(report.removed)} removed"
@@ -179,6 +200,7 @@ def check(
     templates: str | None,
     no_tests: bool,
     client: str | None,
+    lenient: bool,
     diff: bool,
     quiet: bool,
     output_format: str,
@@ -188,7 +210,7 @@ def check(
 
     stale = []
     try:
-        for job in _jobs(spec, output, package, templates, no_tests, client):
+        for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
             stale += run(job)
     except SpecError as error:
         if quiet:
@@ -235,6 +257,11 @@ def colorize_diff(diff: str) -> str:
             colour = "red"
         lines.append(click.style(line, fg=colour) if colour else line)
     return "".join(lines)
+
+
+def _print_warnings(warnings: Iterable[Finding]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _print_findings(findings: list[Finding]) -> None:

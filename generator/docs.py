@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.model import Api, EnumClass, Model, Operation, Parameter
+from generator.model import Api, EnumClass, Field, Model, Operation, Parameter
 
 
 def _section(title: str, entries: list[tuple[str, str]]) -> str:
@@ -38,7 +38,9 @@ def enum_doc(enum: EnumClass) -> str:
 
 def model_doc(model: Model) -> str:
     attributes = [
-        (f.python_name, _one_line(f.description)) for f in model.fields if f.description
+        (f.python_name, _field_text(f))
+        for f in model.fields
+        if f.description or f.read_only
     ]
     return _join(
         model.description or f"The {model.name} model.",
@@ -52,7 +54,9 @@ def operation_doc(operation: Operation, api: Api) -> str:
         description = ""
     else:
         description = operation.description
-    arguments = [(p.python_name, _parameter_text(p)) for p in operation.parameters]
+    arguments = [
+        (p.python_name, _parameter_text(p)) for p in operation.exposed_parameters
+    ]
     returns = "; ".join(
         f"{r.status}: {_one_line(r.description)}".rstrip(": ")
         for r in operation.success_responses
@@ -75,11 +79,7 @@ def operation_doc(operation: Operation, api: Api) -> str:
         ("UnexpectedResponseError", "a success whose body is not the documented one")
     )
     raises.append(("TransportError", "the request did not complete"))
-    deprecated = (
-        "Deprecated: the spec marks this operation as deprecated."
-        if operation.deprecated
-        else ""
-    )
+    deprecated = _deprecation(operation)
     return _join(
         summary if summary.endswith((".", "!", "?")) else summary + ".",
         deprecated,
@@ -88,6 +88,12 @@ def operation_doc(operation: Operation, api: Api) -> str:
         f"Returns:\n    {returns}" if returns else "",
         _section("Raises", raises),
     )
+
+
+def _deprecation(operation: Operation) -> str:
+    if not operation.deprecated:
+        return ""
+    return "Deprecated: the spec marks this operation as deprecated; calling it emits a DeprecationWarning."
 
 
 def raw_operation_doc(operation: Operation, api: Api) -> str:
@@ -139,5 +145,35 @@ def _parameter_text(parameter: Parameter) -> str:
     return text
 
 
+def _field_text(field: Field) -> str:
+    text = _one_line(field.description)
+    return (
+        f"{text} (read-only: set by the service)".lstrip() if field.read_only else text
+    )
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def iterator_doc(operation: Operation, api: Api) -> str:
+    assert operation.pager is not None
+    items = operation.pager.items.python_name
+    link = operation.pager.next_link
+    summary = (operation.summary or operation.operation_id).rstrip(".")
+    walk = (
+        f"Yields the `{items}` of every page, fetching the next page (from `{link.python_name}`,"
+        " on the same origin as the base URL) only once the items before it are consumed."
+        if link
+        else f"Yields the `{items}` of its single page."
+    )
+    arguments = [
+        (p.python_name, _parameter_text(p)) for p in operation.exposed_parameters
+    ]
+    return _join(
+        f"{summary}: every item, across pages.",
+        _deprecation(operation),
+        walk,
+        _section("Args", arguments),
+        f"Raises:\n    The errors of {api.client_class}.{operation.method_name}, for any page.",
+    )

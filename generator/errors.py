@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 import click
@@ -21,6 +21,8 @@ class Finding:
     line: int | None = None
     column: int | None = None
     pointer: str | None = None
+    # fatal: the document cannot be understood, even with --lenient
+    fatal: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         location = ":".join(

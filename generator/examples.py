@@ -18,6 +18,7 @@ from generator.model import (
     Api,
     DictType,
     EnumType,
+    Field,
     ListType,
     Model,
     ModelType,
@@ -54,6 +55,20 @@ class RequestExpectation:
 
 
 @dataclass(frozen=True)
+class PagerCase:
+    """Pages for an `iter_` method's test: each page's items, linked by next-page links."""
+
+    pages: tuple[dict[str, Any], ...]
+    next_link: str | None  # the page's next-link property
+    item_checks: str  # source of the list of items the pages give
+    follow_paths: tuple[
+        str, ...
+    ]  # the paths the next-page links name, after the first page
+    follow_uris: tuple[str, ...]  # those requests' paths and queries, as sent
+    follow_headers: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class OperationCase:
     operation: Operation
     call: str  # the call's argument list, as source
@@ -75,6 +90,7 @@ class OperationCase:
     refused_header: (
         str | None
     )  # a header name HTTP cannot carry: the client refuses to send
+    pager: PagerCase | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,12 @@ class ExampleFactory:
             )
             if required_only and not field.required:
                 continue
+            if field.fixed is not None:
+                data[field.wire_name] = field.fixed
+                continue
+            if field.wire_name == model.discriminator and model.subtypes:
+                data[field.wire_name] = self.own_discriminator(field, model)
+                continue
             if recursive or (
                 self._reaches(field.type, (*stack, model.name)) and not field.required
             ):
@@ -144,6 +166,17 @@ class ExampleFactory:
                 field.type, field.wire_name, (*stack, model.name)
             )
         return data
+
+    def own_discriminator(self, field: Field, model: Model) -> Any:
+        """A discriminator value that selects none of the model's subtypes."""
+        claimed = {value for value, _ in model.subtypes}
+        if isinstance(field.type, EnumType):
+            members = self.enums[field.type.name].members
+            free = [value for _, value in members if value not in claimed]
+            if free:
+                return free[0]
+        value = self.value(field.type, field.wire_name)
+        return f"{value}-base" if isinstance(value, str) and value in claimed else value
 
     def _reaches(self, kind: TypeRef, stack: tuple[str, ...]) -> bool:
         if isinstance(kind, ListType):
@@ -236,6 +269,52 @@ class ExampleFactory:
             result_type=result_type,
             errors=self.error_cases(operation),
             refused_header=refused,
+            pager=(
+                self.pager_case(operation, response_body, full.headers)
+                if operation.pager and isinstance(response_body, dict) and not refused
+                else None
+            ),
+        )
+
+    def pager_case(
+        self,
+        operation: Operation,
+        page: dict[str, Any],
+        headers: tuple[tuple[str, str], ...],
+    ) -> PagerCase:
+        """Three pages: the first links to the second with a path, the second to the third
+        with a whole URL (set by the test, which knows the server's port); or one page.
+        """
+        assert operation.pager is not None
+        items, link = operation.pager.items, operation.pager.next_link
+        assert isinstance(items.type, ListType)
+        count = 3 if link else 1
+        values = [self.value(items.type.item, items.wire_name) for _ in range(count)]
+        pages = [{**page, items.wire_name: [value]} for value in values]
+        follow_paths: tuple[str, ...] = ()
+        follow_uris: tuple[str, ...] = ()
+        _, query = applied_credentials(operation, self.api)
+        if link:
+            pages[0][link.wire_name] = f"{BASE_PATH}/next-page?cursor=2"
+            pages[1][link.wire_name] = None
+            pages[2][link.wire_name] = None
+            credentials = _query_string(query)
+            follow_paths = (f"{BASE_PATH}/next-page", f"{BASE_PATH}/last-page")
+            follow_uris = (
+                f"{BASE_PATH}/next-page?cursor=2"
+                + (f"&{credentials}" if credentials else ""),
+                f"{BASE_PATH}/last-page" + (f"?{credentials}" if credentials else ""),
+            )
+        expected = (
+            "[" + ", ".join(self.expected(items.type.item, v) for v in values) + "]"
+        )
+        return PagerCase(
+            pages=tuple(pages),
+            next_link=link.wire_name if link else None,
+            item_checks=expected,
+            follow_paths=follow_paths,
+            follow_uris=follow_uris,
+            follow_headers=headers,
         )
 
     def call(self, operation: Operation, values: dict[str, Any]) -> str:

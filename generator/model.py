@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.errors import Finding
+
 
 @dataclass(frozen=True)
 class ScalarType:
@@ -51,14 +53,28 @@ class Field:
     type: TypeRef
     required: bool
     description: str
+    nullable: bool = False  # x-nullable: a required field may still be null
+    read_only: bool = False  # set by the service: never required when building in code
+    fixed: str | None = None  # the discriminator value a subtype always has
+
+    @property
+    def defaults_to_unset(self) -> bool:
+        """Whether code may leave the field out when building the model."""
+        return not self.required or self.read_only
 
 
 @dataclass(frozen=True)
 class Model:
     name: str
     description: str
-    fields: tuple[Field, ...]
+    fields: tuple[Field, ...]  # inherited ones first
     pointer: str  # where the schema is in the spec
+    base: str | None = None  # the model this one extends through a discriminator
+    discriminator: str = ""  # the wire name that tells subtypes apart
+    discriminator_value: str = ""  # a subtype's: its x-ms-discriminator-value or name
+    subtypes: tuple[
+        tuple[str, str], ...
+    ] = ()  # (discriminator value, class): descendants
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,17 @@ class Response:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """`x-ms-pageable`: how `iter_<operation>` walks the pages of the operation's result."""
+
+    method_name: str  # iter_<operation>
+    items: Field  # the page model's list of items
+    next_link: (
+        Field | None
+    )  # the page model's link to the next page; None: a single page
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -107,6 +134,7 @@ class Operation:
     security: tuple[tuple[str, ...], ...] = ()
     body_encoding: str = "none"  # none, json, binary, form (urlencoded) or multipart
     content_type: str = ""  # of a binary body
+    pager: Pager | None = None
 
     @property
     def success_responses(self) -> tuple[Response, ...]:
@@ -172,6 +200,9 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[EnumClass, ...]
     errors: tuple[ErrorClass, ...]
+    warnings: tuple[
+        Finding, ...
+    ] = ()  # what the parser could not use, with where it is
 
     def model(self, name: str) -> Model:
         return next(m for m in self.models if m.name == name)

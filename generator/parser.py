@@ -5,12 +5,13 @@ Every decision about the output is taken here: names, types, which schemas becom
 
 from __future__ import annotations
 
+import dataclasses
 import http
 from typing import Any
 
 from generator import naming
-from generator.errors import GeneratorError
-from generator.loader import SourceFile, join_pointer
+from generator.errors import Finding, GeneratorError
+from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
     Api,
@@ -23,6 +24,7 @@ from generator.model import (
     Model,
     ModelType,
     Operation,
+    Pager,
     Parameter,
     Response,
     ScalarType,
@@ -89,13 +91,15 @@ def check_package_name(name: str) -> str:
 
 
 def parse(source: SourceFile, package: str | None = None) -> Api:
-    return _Parser(source.data).parse(package)
+    return _Parser(source).parse(package)
 
 
 class _Parser:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        info = data.get("info") or {}
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.data = source.data
+        self.warnings: list[Finding] = []
+        info = self.data.get("info") or {}
         self.title = str(info.get("title") or "API")
         self.client_class = naming.guard(
             naming.pascal_case(self.title, fallback="Api", prefix="Api") + "Client",
@@ -139,10 +143,32 @@ class _Parser:
             models=self._ordered_models(),
             enums=tuple(sorted(self.enums.values(), key=lambda e: e.name)),
             errors=self.errors,
+            warnings=tuple(self.warnings),
         )
 
     def _ordered_models(self) -> tuple[Model, ...]:
-        """Definitions in spec order, then inline schemas in the order they were met."""
+        """Definitions in spec order, then inline schemas in the order they were met; a base
+        class always before the classes that extend it. Each knows its subtypes."""
+        children: dict[str, list[Model]] = {}
+        for model in self.models.values():
+            if model.base:
+                children.setdefault(model.base, []).append(model)
+        models = [
+            _with_subtypes(model, children) for model in self._spec_ordered_models()
+        ]
+        by_name = {model.name: model for model in models}
+        ordered: dict[str, Model] = {}
+
+        def place(model: Model) -> None:
+            if model.base and model.base not in ordered:
+                place(by_name[model.base])
+            ordered.setdefault(model.name, model)
+
+        for model in models:
+            place(model)
+        return tuple(ordered.values())
+
+    def _spec_ordered_models(self) -> tuple[Model, ...]:
         definitions = list(self.data.get("definitions") or {})
         rank = {
             join_pointer(["definitions", name]): index
@@ -279,14 +305,61 @@ class _Parser:
         placeholder = Model(name, "", (), pointer)
         self.models[pointer] = placeholder
         properties, required, description = self._flatten(schema, pointer)
+        base = self._base_model(pointer, schema)
+        inherited = base.fields if base else ()
+        fields = self._fields(name, pointer, properties, required, inherited)
+        discriminator = self._discriminator(schema, base)
+        value = ""
+        if base is not None:
+            value = str(
+                schema.get("x-ms-discriminator-value", split_pointer(pointer)[-1])
+            )
+            fields = tuple(
+                (
+                    dataclasses.replace(f, fixed=value)
+                    if f.wire_name == discriminator
+                    else f
+                )
+                for f in fields
+            )
+        if base is not None and not _text(schema.get("description")):
+            description = f"A {base.name} whose {discriminator} is {value!r}."
         model = Model(
             name=name,
             description=description,
-            fields=self._fields(name, pointer, properties, required),
+            fields=fields,
             pointer=pointer,
+            base=base.name if base else None,
+            discriminator=discriminator,
+            discriminator_value=value,
         )
         self.models[pointer] = model
         return model
+
+    def _base_model(self, pointer: str, schema: dict[str, Any]) -> Model | None:
+        """The definition this one extends through `allOf`, when that one is polymorphic (it has
+        a `discriminator`, or extends one that has); None for any other schema."""
+        if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
+            return None
+        for part in schema.get("allOf") or []:
+            target, resolved = self._resolve(part)
+            if target is None or not target.startswith("/definitions/"):
+                continue
+            if not self._is_model(resolved):
+                continue
+            parent = self._model_for(target, resolved)
+            polymorphic = isinstance(resolved.get("discriminator"), str) or parent.base
+            if (
+                polymorphic and parent.fields
+            ):  # fields empty: still being built (a cycle)
+                return parent
+        return None
+
+    def _discriminator(self, schema: dict[str, Any], base: Model | None) -> str:
+        if base is not None:
+            return base.discriminator
+        value = schema.get("discriminator")
+        return value if isinstance(value, str) else ""
 
     def _flatten(
         self, schema: dict[str, Any], pointer: str
@@ -307,7 +380,9 @@ class _Parser:
                 required |= sub_required
                 description = description or sub_description
         for wire_name, property_schema in (schema.get("properties") or {}).items():
-            property_pointer = join_pointer([*_parts(pointer), "properties", wire_name])
+            property_pointer = join_pointer(
+                [*split_pointer(pointer), "properties", wire_name]
+            )
             properties[wire_name] = (wire_name, property_schema, property_pointer)
         required |= {str(name) for name in schema.get("required") or []}
         return list(properties.values()), required, description
@@ -318,7 +393,11 @@ class _Parser:
         pointer: str,
         properties: list[tuple[str, Any, str]],
         required: set[str],
+        inherited: tuple[Field, ...] = (),
     ) -> tuple[Field, ...]:
+        """The inherited fields as they are, then a field for every other property."""
+        known = {f.wire_name for f in inherited}
+        properties = [p for p in properties if p[0] not in known]
         candidates = [
             (
                 wire,
@@ -329,13 +408,16 @@ class _Parser:
             )
             for wire, _, _ in properties
         ]
-        names = naming.assign_unique(candidates)
-        fields = []
+        names = naming.assign_unique(
+            candidates, taken={f.python_name for f in inherited}
+        )
+        fields = list(inherited)
         for wire, schema, property_pointer in properties:
             hint = model_name + naming.pascal_case(
                 wire, fallback="Field", prefix="Field"
             )
             _, resolved = self._resolve(schema)
+            flags = [s for s in (schema, resolved) if isinstance(s, dict)]
             fields.append(
                 Field(
                     wire_name=wire,
@@ -343,6 +425,8 @@ class _Parser:
                     type=self.type_of(schema, property_pointer, hint),
                     required=wire in required,
                     description=_describe(resolved),
+                    nullable=any(s.get("x-nullable") is True for s in flags),
+                    read_only=any(s.get("readOnly") is True for s in flags),
                 )
             )
         return tuple(fields)
@@ -374,13 +458,65 @@ class _Parser:
                 )
             )
         method_names = naming.assign_unique(candidates)
+        iterator_names = naming.assign_unique(
+            [
+                (pointer, f"iter_{method_names[pointer]}")
+                for pointer, _ in candidates
+                if "x-ms-pageable" in resolve_pointer(self.data, pointer)
+            ],
+            taken=set(method_names.values()) | CLIENT_MEMBERS,
+        )
         operations = []
         for path, method, item, operation in found:
             pointer = join_pointer(["paths", path, method])
-            operations.append(
-                self._operation(path, method, item, operation, method_names[pointer])
+            built = self._operation(
+                path, method, item, operation, method_names[pointer]
             )
+            if pointer in iterator_names:
+                pager = self._pager(built, operation, pointer, iterator_names[pointer])
+                built = dataclasses.replace(built, pager=pager)
+            operations.append(built)
         return tuple(operations)
+
+    def _pager(
+        self, operation: Operation, spec: dict[str, Any], pointer: str, name: str
+    ) -> Pager | None:
+        """The `x-ms-pageable` iterator, when the page schema has what the extension names;
+        otherwise a warning, and the operation keeps only its page method."""
+        found = self._find_pager(operation, spec["x-ms-pageable"], name)
+        if isinstance(found, str):
+            where = pointer + "/x-ms-pageable"
+            self.warnings.append(
+                self.source.finding(f"{found}; no iterator method", where)
+            )
+            return None
+        return found
+
+    def _find_pager(
+        self, operation: Operation, extension: Any, name: str
+    ) -> Pager | str:
+        """The pager, or why there can be none."""
+        if not isinstance(extension, dict):
+            return "not an object"
+        item_name = str(extension.get("itemName", "value"))
+        next_name = extension.get("nextLinkName")
+        pages = {r.type for r in operation.success_responses}
+        page = next(iter(pages)) if len(pages) == 1 else None
+        if not isinstance(page, ModelType):
+            return "the operation has no single success response that is an object"
+        fields = {f.wire_name: f for f in self.models_by_name()[page.name].fields}
+        items = fields.get(item_name)
+        if items is None or not isinstance(items.type, ListType):
+            return f"the page has no array property {item_name!r}"
+        if next_name is None:
+            return Pager(name, items, None)
+        link = fields.get(str(next_name))
+        if link is None or link.type not in (ScalarType("str"), ANY):
+            return f"the page has no string property {str(next_name)!r}"
+        return Pager(name, items, link)
+
+    def models_by_name(self) -> dict[str, Model]:
+        return {model.name: model for model in self.models.values()}
 
     def _operation(
         self,
@@ -477,7 +613,9 @@ class _Parser:
         resolved = {}
         for status, response in responses.items():
             target, value = self._resolve(response)
-            where = target or join_pointer([*_parts(pointer), "responses", status])
+            where = target or join_pointer(
+                [*split_pointer(pointer), "responses", status]
+            )
             resolved[status] = (where, value if isinstance(value, dict) else {})
         with_schema = [
             status
@@ -568,6 +706,20 @@ class _Parser:
         return tuple(alternatives)
 
 
+def _with_subtypes(model: Model, children: dict[str, list[Model]]) -> Model:
+    """The model with the discriminator values of all its descendants."""
+    found: list[tuple[str, str]] = []
+    pending = list(children.get(model.name, []))
+    while pending:
+        child = pending.pop()
+        found.append((child.discriminator_value, child.name))
+        pending += children.get(child.name, [])
+    if not found:
+        return model
+    unique = dict(sorted(found, reverse=True))  # a value claimed twice: the first name
+    return dataclasses.replace(model, subtypes=tuple(sorted(unique.items())))
+
+
 def _is_string_enum(schema: Any) -> bool:
     if not isinstance(schema, dict) or not isinstance(schema.get("enum"), list):
         return False
@@ -607,12 +759,6 @@ def _body_encoding(parameters: tuple[Parameter, ...], consumes: list[str]) -> st
 def _is_map(schema: dict[str, Any]) -> bool:
     extra = schema.get("additionalProperties")
     return not schema.get("properties") and extra not in (None, False)
-
-
-def _parts(pointer: str) -> list[str]:
-    from generator.loader import split_pointer
-
-    return split_pointer(pointer)
 
 
 def _status_order(status: Any) -> tuple[int, str]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
-from generator.errors import GeneratorError
+from generator.errors import Finding, GeneratorError, SpecError
 from generator.writer import MANIFEST, WriteReport, manifest_text, write_package
+
+if TYPE_CHECKING:  # imported when a stage runs, so that `check` starts fast
+    from generator.loader import SourceFile
+    from generator.model import Api
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Job:
     package: str | None
     templates: Path | None
     with_tests: bool
+    lenient: bool = False  # generate despite validation errors that are not fatal
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Generated:
     package: str
     package_dir: Path
     files: dict[str, str]  # path inside the package -> text, the manifest included
+    warnings: tuple[Finding, ...] = ()  # what was generated despite, or left out
 
 
 def spec_name(spec: Path, base: Path) -> str:
@@ -52,11 +58,11 @@ def header(name: str, digest: str) -> str:
 
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
-    from generator import formatter, loader, parser, render, validator
+    from generator import formatter, loader, render, validator
 
     source = loader.load_spec(job.spec, job.spec_name)
-    validator.validate_or_raise(source)
-    api = parser.parse(source, job.package)
+    problems = validator.validate_or_raise(source, lenient=job.lenient)
+    api = _parse(source, job.package, problems)
     options = render.RenderOptions(
         header(job.spec_name, source.digest), job.with_tests, job.templates
     )
@@ -68,7 +74,22 @@ def build(job: Job) -> Generated:
     }
     files[MANIFEST] = manifest_text(_inputs(job, source.digest, api.package), files)
     package_dir = job.output / api.package
-    return Generated(api.package, package_dir, files)
+    return Generated(api.package, package_dir, files, (*problems, *api.warnings))
+
+
+def _parse(source: SourceFile, package: str | None, problems: list[Finding]) -> Api:
+    """The intermediate model; a document that is valid only leniently may still be beyond
+    understanding, which is reported with its validation errors rather than as a traceback.
+    """
+    from generator import parser
+
+    if not problems:
+        return parser.parse(source, package)
+    try:
+        return parser.parse(source, package)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
+        reason = f"even with --lenient, the document cannot be understood ({type(error).__name__}: {error})"
+        raise SpecError([*problems, Finding(reason, source.display_name)]) from None
 
 
 def _inputs(job: Job, digest: str, package: str) -> dict[str, Any]:

@@ -10,17 +10,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from generator import docs, escape, types
 from generator.errors import GeneratorError
-from generator.examples import BASE_PATH, ExampleFactory, credential_values
+from generator.examples import (
+    BASE_PATH,
+    ExampleFactory,
+    ModelCase,
+    credential_values,
+)
 from generator.model import (
     Api,
     DictType,
     EnumType,
+    Field,
     ListType,
+    Model,
     ModelType,
     Operation,
     Parameter,
@@ -158,6 +166,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         "models_module_docstring": docs.models_module_doc(api),
         "client_module_docstring": docs.client_module_doc(api),
         "model_docstrings": {m.name: docs.model_doc(m) for m in api.models},
+        "declared_fields": {m.name: _declared_fields(m, api) for m in api.models},
         "operation_docstrings": {
             op.method_name: docs.operation_doc(op, api) for op in api.operations
         },
@@ -177,6 +186,18 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             op.method_name: _request_arguments(op) for op in api.operations
         },
         "forwards": {op.method_name: _forward(op) for op in api.operations},
+        "raw_senders": {op.method_name: _raw_sender(op) for op in api.operations},
+        "deprecation_messages": {
+            op.method_name: f"{op.method_name}() is deprecated: the spec marks"
+            f" {op.operation_id!r} as deprecated"
+            for op in api.operations
+            if op.deprecated
+        },
+        "response_maps": {op.method_name: _response_map(op) for op in api.operations},
+        "error_maps": {op.method_name: _error_map(op) for op in api.operations},
+        "pagers": {
+            op.method_name: _pager_context(op, api) for op in api.operations if op.pager
+        },
         "returns": {
             op.method_name: types.return_annotation(
                 [r.type for r in op.success_responses]
@@ -206,7 +227,15 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             | {m.name for m in api.models}
             | {e.name for e in api.enums}
         ),
+        "test_error_imports": {"ApiError"}
+        | {e.name for e in api.errors}
+        | (
+            {"UnexpectedResponseError"}
+            if any(c.pager and c.pager.next_link for c in operation_cases)
+            else set()
+        ),
         "model_cases": model_cases,
+        "subtype_cases": _subtype_cases(api, model_cases),
         "operation_cases": operation_cases,
         "base_path": BASE_PATH,
         "credential_arguments": [
@@ -224,6 +253,25 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
     }
 
 
+def _subtype_cases(
+    api: Api, model_cases: list[ModelCase]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(base class, subtype class, the subtype's example data) for every discriminated base."""
+    full = {case.model.name: case.full for case in model_cases}
+    return [
+        (model.name, subtype, {**full[subtype], model.discriminator: value})
+        for model in api.models
+        for value, subtype in model.subtypes
+    ]
+
+
+def _declared_fields(model: Model, api: Api) -> list[Field]:
+    """The fields a model's class body declares: those its base class does not declare as they
+    are (a subtype's discriminator gets its fixed value as a default)."""
+    inherited = set(api.model(model.base).fields) if model.base else set()
+    return [f for f in model.fields if f not in inherited]
+
+
 def _client_stdlib_imports(api: Api) -> list[str]:
     """The standard-library import lines of client.py, in isort's order."""
     uses_any = any(
@@ -233,8 +281,12 @@ def _client_stdlib_imports(api: Api) -> list[str]:
         for op in api.operations
     )
     lines = []
-    if any(scheme.kind == "oauth2" for scheme in api.security_schemes):
-        lines.append("from collections.abc import Callable")
+    if any(op.deprecated for op in api.operations):
+        lines.append("import warnings")
+    abc = ["Callable"] * any(s.kind == "oauth2" for s in api.security_schemes)
+    abc += ["Iterator"] * any(op.pager for op in api.operations)
+    if abc:
+        lines.append(f"from collections.abc import {', '.join(abc)}")
     lines.append("from types import TracebackType")
     uses_files = any("BinaryIO" in _signature(op) for op in api.operations)
     typing = ["Any"] * uses_any + ["BinaryIO"] * uses_files + ["final"]
@@ -298,6 +350,64 @@ def _request_arguments(op: Operation) -> list[str]:
     if op.security:
         arguments.append(f"security={escape.py_literal(op.security)}")
     return arguments
+
+
+def _raw_sender(op: Operation) -> str:
+    """The raw-response method that sends the request: for a deprecated operation a private
+    twin without the warning, so that each public entry point warns once, at its caller.
+    """
+    return f"_send_{op.method_name}" if op.deprecated else op.method_name
+
+
+def _response_map(op: Operation) -> str:
+    entries = (
+        f"{escape.py_literal(r.status)}: {types.response_decoder(r.type)}"
+        for r in op.success_responses
+    )
+    return "{" + ", ".join(entries) + "}"
+
+
+def _error_map(op: Operation) -> str:
+    entries = (
+        f"{escape.py_literal(r.status)}: {escape.py_literal(r.description)}"
+        for r in op.error_responses
+    )
+    return "{" + ", ".join(entries) + "}"
+
+
+@dataclass(frozen=True)
+class PagerContext:
+    item_annotation: str
+    docstring: str
+    page: str  # local variable names that no parameter uses
+    response: str
+    follow_arguments: list[str]  # besides the link, the response and the decoders
+
+
+def _pager_context(op: Operation, api: Api) -> PagerContext:
+    assert op.pager is not None
+    assert isinstance(op.pager.items.type, ListType)
+    taken = {p.python_name for p in op.parameters}
+    arguments = [
+        argument
+        for argument in _request_arguments(op)
+        if argument.startswith(("headers=", "security="))
+    ]
+    return PagerContext(
+        item_annotation=types.annotation(op.pager.items.type.item),
+        docstring=docs.iterator_doc(op, api),
+        page=_free_name(("page", "current_page"), taken),
+        response=_free_name(("response", "page_response"), taken),
+        follow_arguments=arguments,
+    )
+
+
+def _free_name(choices: tuple[str, str], taken: set[str]) -> str:
+    """The first choice no parameter uses, else the last with underscores added."""
+    name = next((choice for choice in choices if choice not in taken), choices[-1])
+    while name in taken:
+        name += "_"
+    return name
 
 
 def _signature(op: Operation) -> str:
@@ -387,4 +497,6 @@ def _client_model_imports(api: Api) -> list[str]:
             names |= _model_names(parameter.type)
         for response in op.success_responses:
             names |= _model_names(response.type)
+        if op.pager:
+            names |= _model_names(op.pager.items.type)
     return sorted(names)

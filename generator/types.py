@@ -27,11 +27,16 @@ def annotation(kind: TypeRef) -> str:
 
 
 def field_annotation(field: Field) -> str:
-    """Required fields hold their type; optional ones may also be null (None) or absent (UNSET)."""
+    """Required fields hold their type (or null, with x-nullable); optional ones may also be
+    null (None) or absent (UNSET); read-only ones may be absent from a model built in code.
+    """
     base = annotation(field.type)
-    if field.required:
+    if base == "Any":
         return base
-    return base if base == "Any" else f"{base} | None | Unset"
+    if not field.required:
+        return f"{base} | None | Unset"
+    nullable = f"{base} | None" if field.nullable else base
+    return f"{nullable} | Unset" if field.read_only else nullable
 
 
 def parameter_annotation(parameter: Parameter) -> str:

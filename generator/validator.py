@@ -7,6 +7,7 @@ with no resolver handlers at all.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -23,17 +24,24 @@ def validate(source: SourceFile) -> list[Finding]:
     if source.data.get("swagger") != "2.0":
         found = source.data.get("swagger", source.data.get("openapi"))
         message = f'only Swagger 2.0 is supported (swagger: "2.0"); found {found!r}'
-        return [source.finding(message, "/swagger")]
-    reference_problems = list(_reference_problems(source))
+        return [_fatal(source.finding(message, "/swagger"))]
+    reference_problems = [_fatal(f) for f in _reference_problems(source)]
     problems = reference_problems + list(_schema_problems(source, reference_problems))
     problems += _semantic_problems(source)
     return _sorted_unique(_without_unlocated_repeats(source, problems))
 
 
-def validate_or_raise(source: SourceFile) -> None:
+def validate_or_raise(source: SourceFile, *, lenient: bool = False) -> list[Finding]:
+    """Raise SpecError with every problem; with `lenient`, only when one of them is fatal, and
+    otherwise return them as warnings."""
     problems = validate(source)
-    if problems:
+    if problems and (not lenient or any(p.fatal for p in problems)):
         raise SpecError(problems)
+    return problems
+
+
+def _fatal(finding: Finding) -> Finding:
+    return dataclasses.replace(finding, fatal=True)
 
 
 def _without_unlocated_repeats(
@@ -139,20 +147,100 @@ def _schema_problems(
         errors: Iterator[Any] = openapi_v2_schema_validator.iter_errors(source.data)
     else:
         errors = _isolated_validator(source.data).iter_errors()
+    locator = _Locator(source.data)
     try:
         for error in errors:
             if isinstance(error, located_here):
                 continue
             detail = _explain(error)
-            path = list(getattr(detail, "absolute_path", []))
             yield source.finding(
-                _short(str(getattr(detail, "message", detail))), join_pointer(path)
+                _short(str(getattr(detail, "message", detail))), locator.pointer(detail)
             )
     # The validator's own failure must not become a traceback.
     except Exception as error:  # noqa: BLE001
         yield source.finding(
             f"the validator could not check this document: {error}", ""
         )
+
+
+class _Locator:
+    """The JSON pointer of a validator error. Errors from checks that the validator runs on a
+    part of the document (a default against its schema, a schema against JSON Schema) carry a
+    path relative to that part: the part is found by identity, or else among the schema objects
+    holding the offending value, in document order."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self._pointers: dict[int, str] | None = None
+        self._used: dict[tuple[str, str], int] = {}
+
+    def pointer(self, error: Any) -> str:
+        path: list[str | int] = [
+            str(part) for part in getattr(error, "absolute_path", [])
+        ]
+        pointer = join_pointer(path)
+        schema = getattr(error, "schema", None)
+        base = self._identities().get(id(schema))
+        if base is not None and isinstance(schema, dict):
+            if not path and "default" in schema and schema["default"] is error.instance:
+                return base + "/default"
+            return base + pointer
+        if _exists(self.data, pointer):
+            return pointer
+        return self._by_value(pointer, getattr(error, "instance", None)) or pointer
+
+    def _identities(self) -> dict[int, str]:
+        if self._pointers is None:
+            self._pointers = {id(value): pointer for pointer, value in _walk(self.data)}
+        return self._pointers
+
+    def _by_value(self, relative: str, instance: Any) -> str | None:
+        """The next schema object, in document order, whose value at `relative` is `instance`."""
+        if not relative or isinstance(instance, (dict, list)):
+            return None
+        matches = [
+            pointer + relative
+            for pointer, value in _walk(self.data)
+            if isinstance(value, dict)
+            and _SCHEMA_PLACES.search(pointer)
+            and _at(value, relative) == instance
+        ]
+        key = (relative, repr(instance))
+        index = self._used.get(key, 0)
+        self._used[key] = index + 1
+        return matches[index] if index < len(matches) else None
+
+
+# Pointers of schema objects: a body or response schema, a definition, or a part of one.
+_SCHEMA_PLACES = re.compile(r"/(schema|definitions/[^/]+|properties/[^/]+|items)$")
+
+
+def _walk(data: Any) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) for every object and array, in document order."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, value = stack.pop()
+        yield pointer, value
+        children: list[tuple[str, Any]]
+        if isinstance(value, dict):
+            children = [
+                (join_pointer([*split_pointer(pointer), str(k)]), v)
+                for k, v in value.items()
+            ]
+        elif isinstance(value, list):
+            children = [(f"{pointer}/{i}", v) for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(
+            (p, v) for p, v in reversed(children) if isinstance(v, (dict, list))
+        )
+
+
+def _at(value: Any, relative: str) -> Any:
+    try:
+        return resolve_pointer(value, relative)
+    except KeyError:
+        return None
 
 
 def _explain(error: Any) -> Any:
@@ -216,7 +304,9 @@ def _semantic_problems(source: SourceFile) -> list[Finding]:
             if not isinstance(operation, dict):
                 continue
             pointer = join_pointer(["paths", path, method])
-            problems += _path_parameter_problems(source, path, item, operation, pointer)
+            problems += map(
+                _fatal, _path_parameter_problems(source, path, item, operation, pointer)
+            )
             problems += _client_name_problems(source, item, operation, pointer)
             operation_id = operation.get("operationId")
             if isinstance(operation_id, str):

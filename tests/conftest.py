@@ -17,6 +17,8 @@ from generator.pipeline import Job, generate
 ROOT = Path(__file__).resolve().parent.parent
 TWILIO_SPEC = ROOT / "spec" / "twilio.yaml"
 LIBRARY_SPEC = ROOT / "tests" / "specs" / "library.json"
+# pages, deprecation, polymorphic models, read-only and nullable fields, a query API key
+LEDGER_SPEC = ROOT / "tests" / "specs" / "ledger.json"
 COMMITTED = ROOT / "generated"
 
 
@@ -63,9 +65,11 @@ def run(
 
 @pytest.fixture(scope="session")
 def library_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The library spec's client, generated once for the session; returns the output folder."""
+    """The clients of the library and ledger specs, generated once for the session into one
+    folder; returns that folder."""
     output = tmp_path_factory.mktemp("library")
     generate(make_job(LIBRARY_SPEC, output))
+    generate(make_job(LEDGER_SPEC, output))
     return output
 
 

@@ -13,7 +13,7 @@ from generator.model import ANY, DictType, ListType, ModelType, ScalarType
 from generator.parser import check_package_name, default_package_name, parse
 from generator.types import annotation, field_annotation, parameter_annotation
 
-from .conftest import LIBRARY_SPEC, TWILIO_SPEC
+from .conftest import LEDGER_SPEC, LIBRARY_SPEC, TWILIO_SPEC
 
 
 def source(data: dict[str, Any]) -> SourceFile:
@@ -244,3 +244,110 @@ def test_schemes_without_any_requirement_apply_to_every_operation() -> None:
     api = parse(source(minimal(securityDefinitions=definitions, paths=paths)))
     assert api.security_schemes[0].keyword == "api_key"
     assert api.operations[0].security == (("key",),)
+
+
+def test_twilio_list_messages_is_pageable_over_messages(twilio: Any) -> None:
+    pager = twilio.operations[1].pager
+    assert pager.method_name == "iter_list_messages"
+    assert (pager.items.wire_name, annotation(pager.items.type)) == (
+        "messages",
+        "list[Message]",
+    )
+    assert pager.next_link.python_name == "next_page_uri"
+    assert [op.pager for op in (twilio.operations[0], twilio.operations[2])] == [
+        None,
+        None,
+    ]
+
+
+@pytest.fixture(scope="module")
+def ledger() -> Any:
+    return parse(load_spec(LEDGER_SPEC, "ledger.json"))
+
+
+def test_x_ms_pageable_without_a_next_link_is_a_single_page(ledger: Any) -> None:
+    search = next(op for op in ledger.operations if op.operation_id == "SearchLoans")
+    assert search.pager.method_name == "iter_search_loans"
+    assert search.pager.items.wire_name == "hits"
+    assert search.pager.next_link is None
+
+
+def test_x_ms_pageable_that_the_page_cannot_satisfy_is_a_located_warning(
+    ledger: Any,
+) -> None:
+    summary = next(op for op in ledger.operations if op.operation_id == "LoanSummary")
+    assert summary.pager is None
+    (warning,) = ledger.warnings
+    assert warning.pointer == "/paths/~1loans~1summary/get/x-ms-pageable"
+    assert "no array property 'missing'" in warning.message
+    assert warning.line is not None
+
+
+def test_an_iterator_name_never_takes_an_operation_s_name() -> None:
+    page = {"type": "object", "properties": {"value": {"type": "array"}}}
+    data = minimal(
+        paths={
+            "/a": {
+                "get": {
+                    "operationId": "things",
+                    "x-ms-pageable": {"nextLinkName": None},
+                    "responses": {"200": {"description": "", "schema": page}},
+                }
+            },
+            "/b": {
+                "get": {
+                    "operationId": "iter_things",
+                    "responses": {"200": {"description": ""}},
+                }
+            },
+        }
+    )
+    things = parse(source(data)).operations[0]
+    assert things.pager.method_name == "iter_things_2"
+
+
+def test_deprecated_operations_are_marked(ledger: Any) -> None:
+    deprecated = {op.operation_id: op.deprecated for op in ledger.operations}
+    assert deprecated == {
+        "ListLoans": True,
+        "SearchLoans": False,
+        "LoanSummary": True,
+        "GetPayment": False,
+    }
+
+
+def test_a_discriminator_makes_subtypes_subclasses_defined_after_their_base(
+    ledger: Any,
+) -> None:
+    names = [model.name for model in ledger.models]
+    payment, card = ledger.model("Payment"), ledger.model("CardPayment")
+    refund = ledger.model("Refund")
+    assert names.index("Payment") < names.index("CardPayment")
+    assert names.index("Transfer") < names.index("Refund")
+    assert payment.subtypes == (
+        ("Card", "CardPayment"),
+        ("Refund", "Refund"),
+        ("Transfer", "Transfer"),
+    )
+    assert (card.base, refund.base) == ("Payment", "Transfer")
+    assert ledger.model("Transfer").subtypes == (("Refund", "Refund"),)
+    # inherited fields come first, with the base's names; the discriminator is fixed
+    assert [f.python_name for f in refund.fields] == [
+        "kind",
+        "id",
+        "amount",
+        "iban",
+        "reason",
+    ]
+    assert (card.fields[0].fixed, refund.fields[0].fixed) == ("Card", "Refund")
+
+
+def test_read_only_and_x_nullable_fields(ledger: Any) -> None:
+    payment, loan = ledger.model("Payment"), ledger.model("Loan")
+    identifier = next(f for f in payment.fields if f.wire_name == "id")
+    closed = next(f for f in loan.fields if f.wire_name == "closedAt")
+    loan_id = next(f for f in loan.fields if f.wire_name == "id")
+    assert (identifier.required, identifier.read_only) == (True, True)
+    assert field_annotation(identifier) == "str | Unset"  # may be left out in code
+    assert field_annotation(closed) == "str | None"  # required, and may be null
+    assert field_annotation(loan_id) == "str"

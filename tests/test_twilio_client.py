@@ -142,6 +142,51 @@ def test_list_messages_spells_query_names_as_the_spec(
     assert result.to_dict() == page
 
 
+def test_iter_list_messages_follows_twilio_s_next_page_uri(
+    httpserver: HTTPServer, client: TwilioClient
+) -> None:
+    # Twilio's next_page_uri is a path from the host, carrying the filters and a page token.
+    next_uri = (
+        f"{ACCOUNT}/Messages.json?To=%2B15552223333&PageSize=1&Page=1&PageToken=PASM1"
+    )
+    second = {**MESSAGE, "sid": "SM2"}
+    pages = [
+        {"messages": [MESSAGE], "page": 0, "next_page_uri": next_uri},
+        {"messages": [second], "page": 1, "next_page_uri": None},
+    ]
+    for page, query in zip(
+        pages, ["To=%2B15552223333&PageSize=1", next_uri.split("?")[1]], strict=True
+    ):
+        httpserver.expect_ordered_request(
+            f"{ACCOUNT}/Messages.json", query_string=query, method="GET"
+        ).respond_with_json(page)
+    messages = list(client.iter_list_messages(to="+15552223333", page_size=1))
+    assert [m.sid for m in messages] == ["SM1", "SM2"]
+    assert messages[1] == Message.from_dict(second)
+    sent = [request for request, _ in httpserver.log]
+    assert [r.environ["RAW_URI"] for r in sent] == [
+        f"{ACCOUNT}/Messages.json?To=%2B15552223333&PageSize=1",
+        next_uri,
+    ]
+    assert {r.headers["Authorization"] for r in sent} == {
+        "Basic QUMxMjM6czNjcmV0LXRva2Vu"
+    }
+
+
+def test_iter_list_messages_never_sends_credentials_to_another_host(
+    httpserver: HTTPServer, client: TwilioClient
+) -> None:
+    page = {"messages": [MESSAGE], "next_page_uri": "https://evil.example/steal"}
+    httpserver.expect_oneshot_request(f"{ACCOUNT}/Messages.json").respond_with_json(
+        page
+    )
+    messages = client.iter_list_messages()
+    assert next(messages).sid == "SM1"  # the first page's items come before the refusal
+    with pytest.raises(UnexpectedResponseError, match="another origin"):
+        next(messages)
+    assert len(httpserver.log) == 1
+
+
 def test_raw_responses_expose_status_and_headers(
     httpserver: HTTPServer, client: TwilioClient
 ) -> None:
