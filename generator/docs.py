@@ -61,6 +61,13 @@ def operation_doc(operation: Operation, api: Api) -> str:
         f"{r.status}: {_one_line(r.description)}".rstrip(": ")
         for r in operation.success_responses
     )
+    headers = list(
+        dict.fromkeys(
+            (name, _one_line(text))
+            for response in operation.success_responses
+            for name, text in response.headers
+        )
+    )
     raises = []
     names = {error.status: error.name for error in api.errors}
     for response in operation.error_responses:
@@ -86,6 +93,7 @@ def operation_doc(operation: Operation, api: Api) -> str:
         description,
         _section("Args", arguments),
         f"Returns:\n    {returns}" if returns else "",
+        _section("Response headers (read them through with_raw_response)", headers),
         _section("Raises", raises),
     )
 
@@ -121,7 +129,18 @@ def client_doc(api: Api) -> str:
             )
         )
     arguments += [
-        ("timeout", "Seconds to wait for the server, for every request."),
+        (
+            "timeout",
+            "Seconds to wait for the server (or an httpx.Timeout), for every attempt.",
+        ),
+        (
+            "max_retries",
+            (
+                "How many times an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) is"
+                " retried after a connection error or a 429, 502, 503 or 504; 0 turns"
+                " retries off. POST and PATCH are never retried."
+            ),
+        ),
         (
             "http_client",
             "An httpx.Client of your own (proxies, TLS, limits); not closed by close().",

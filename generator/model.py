@@ -106,6 +106,9 @@ class Response:
     status: str  # "200", "404", "default"
     description: str
     type: TypeRef | None  # None: no body schema
+    headers: tuple[
+        tuple[str, str], ...
+    ] = ()  # documented response headers: (name, text)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ class Operation:
     body_encoding: str = "none"  # none, json, binary, form (urlencoded) or multipart
     content_type: str = ""  # of a binary body
     pager: Pager | None = None
+    pointer: str = ""  # where the operation is in the spec
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

@@ -60,10 +60,12 @@ MODEL_MEMBERS = frozenset(
 )
 # Module-level helpers that generated method bodies call.
 CLIENT_HELPERS = frozenset(
-    {"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings"}
+    {"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings", "copy"}
 )
 # Keywords of the generated client constructor besides the credentials.
-CONSTRUCTOR_KEYWORDS = frozenset({"base_url", "timeout", "http_client", "self"})
+CONSTRUCTOR_KEYWORDS = frozenset(
+    {"base_url", "timeout", "max_retries", "http_client", "self"}
+)
 # Public attributes of the generated client class.
 CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
 
@@ -398,18 +400,21 @@ class _Parser:
         """The inherited fields as they are, then a field for every other property."""
         known = {f.wire_name for f in inherited}
         properties = [p for p in properties if p[0] not in known]
+        spelled = {wire: _client_name(schema) or wire for wire, schema, _ in properties}
         candidates = [
             (
                 wire,
                 naming.guard(
-                    naming.snake_case(wire, fallback="field", prefix="field_"),
+                    naming.snake_case(spelled[wire], fallback="field", prefix="field_"),
                     MODEL_MEMBERS,
                 ),
             )
             for wire, _, _ in properties
         ]
         names = naming.assign_unique(
-            candidates, taken={f.python_name for f in inherited}
+            candidates,
+            taken={f.python_name for f in inherited},
+            explicit={wire for wire in spelled if spelled[wire] != wire},
         )
         fields = list(inherited)
         for wire, schema, property_pointer in properties:
@@ -546,6 +551,7 @@ class _Parser:
             deprecated=operation.get("deprecated") is True,
             security=self._operation_security(operation),
             body_encoding=encoding,
+            pointer=pointer,
             content_type=next(
                 (c for c in consumes if "json" not in c and "form" not in c),
                 "application/octet-stream",
@@ -636,7 +642,15 @@ class _Parser:
                 if _is_binary(self._resolve(schema)[1]):
                     kind = ScalarType("bytes")
             description = _text(response.get("description"))
-            result.append(Response(str(status), description, kind))
+            headers = response.get("headers")
+            documented = tuple(
+                (str(name), _describe(header) or _text(header.get("type")))
+                for name, header in (
+                    headers if isinstance(headers, dict) else {}
+                ).items()
+                if isinstance(header, dict)
+            )
+            result.append(Response(str(status), description, kind, documented))
         return tuple(result)
 
     # -- connection ------------------------------------------------------------------------
@@ -718,6 +732,12 @@ def _with_subtypes(model: Model, children: dict[str, list[Model]]) -> Model:
         return model
     unique = dict(sorted(found, reverse=True))  # a value claimed twice: the first name
     return dataclasses.replace(model, subtypes=tuple(sorted(unique.items())))
+
+
+def _client_name(schema: Any) -> str | None:
+    """A property's `x-ms-client-name`, when it has one."""
+    name = schema.get("x-ms-client-name") if isinstance(schema, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def _is_string_enum(schema: Any) -> bool:

@@ -8,6 +8,7 @@ names, types and test data are decided in Python, and spec text goes through the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from generator.examples import (
     BASE_PATH,
     ExampleFactory,
     ModelCase,
+    OperationCase,
     credential_values,
 )
 from generator.model import (
@@ -113,6 +115,10 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
     return rendered
 
 
+# The methods the generated transport retries by itself.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
 def isort_order(names: object, *, case_sensitive: bool = False) -> list[str]:
     """Names in the order isort and ruff want: CONSTANTS, Classes, then everything else; within
     each, numbers in natural order, case-insensitively in imports and case-sensitively in
@@ -155,6 +161,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         c.result_type for c in operation_cases if c.result_type
     } | examples.constructed
     model_cases = [examples.model_case(model) for model in api.models]
+    retry_case = _first_case(operation_cases, IDEMPOTENT_METHODS)
     return {
         "api": api,
         "test_model_imports": sorted(test_model_imports),
@@ -228,12 +235,15 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             | {e.name for e in api.enums}
         ),
         "test_error_imports": {"ApiError"}
+        | ({"TransportError"} if retry_case and api.security_schemes else set())
         | {e.name for e in api.errors}
         | (
             {"UnexpectedResponseError"}
             if any(c.pager and c.pager.next_link for c in operation_cases)
             else set()
         ),
+        "retry_case": retry_case,
+        "no_retry_case": _first_case(operation_cases, ("POST", "PATCH")),
         "model_cases": model_cases,
         "subtype_cases": _subtype_cases(api, model_cases),
         "operation_cases": operation_cases,
@@ -272,6 +282,20 @@ def _declared_fields(model: Model, api: Api) -> list[Field]:
     return [f for f in model.fields if f not in inherited]
 
 
+def _first_case(
+    cases: list[OperationCase], methods: Iterable[str]
+) -> OperationCase | None:
+    """The first operation with one of these HTTP methods whose request can be sent."""
+    return next(
+        (
+            case
+            for case in cases
+            if case.operation.http_method in methods and not case.refused_header
+        ),
+        None,
+    )
+
+
 def _client_stdlib_imports(api: Api) -> list[str]:
     """The standard-library import lines of client.py, in isort's order."""
     uses_any = any(
@@ -280,7 +304,7 @@ def _client_stdlib_imports(api: Api) -> list[str]:
         + types.return_annotation([r.type for r in op.success_responses])
         for op in api.operations
     )
-    lines = []
+    lines = ["import copy"]
     if any(op.deprecated for op in api.operations):
         lines.append("import warnings")
     abc = ["Callable"] * any(s.kind == "oauth2" for s in api.security_schemes)

@@ -351,3 +351,31 @@ def test_read_only_and_x_nullable_fields(ledger: Any) -> None:
     assert field_annotation(identifier) == "str | Unset"  # may be left out in code
     assert field_annotation(closed) == "str | None"  # required, and may be null
     assert field_annotation(loan_id) == "str"
+
+
+def test_x_ms_client_name_renames_a_property_and_wins_a_clash() -> None:
+    properties = {
+        "fromDate": {"type": "string"},
+        "$from": {"type": "string", "x-ms-client-name": "fromDate"},
+    }
+    data = minimal(definitions={"Range": {"type": "object", "properties": properties}})
+    (model,) = parse(source(data)).models
+    assert [(f.wire_name, f.python_name) for f in model.fields] == [
+        ("fromDate", "from_date_2"),
+        ("$from", "from_date"),
+    ]
+
+
+def test_documented_response_headers_are_in_the_docstring(ledger: Any) -> None:
+    from generator.docs import operation_doc
+
+    get_payment = next(
+        op for op in ledger.operations if op.method_name == "get_payment"
+    )
+    assert get_payment.responses[0].headers == (
+        ("ETag", "Version of the payment."),
+        ("X-Rate-Limit-Remaining", "integer"),
+    )
+    doc = operation_doc(get_payment, ledger)
+    assert "    ETag: Version of the payment.\n" in doc
+    assert "    X-Rate-Limit-Remaining: integer\n" in doc

@@ -269,7 +269,7 @@ def test_an_undocumented_error_status_raises_the_base_class(
         "busy", status=429
     )
     with pytest.raises(ApiError) as caught:
-        client.get_message("SM1")
+        client.with_options(max_retries=0).get_message("SM1")
     assert type(caught.value) is ApiError
     assert (caught.value.status_code, caught.value.json, caught.value.text) == (
         429,
@@ -283,7 +283,9 @@ def test_a_refused_connection_raises_a_transport_error() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with (
-        TwilioClient(f"http://127.0.0.1:{port}{ACCOUNT}", auth=AUTH) as client,
+        TwilioClient(
+            f"http://127.0.0.1:{port}{ACCOUNT}", auth=AUTH, max_retries=0
+        ) as client,
         pytest.raises(TransportError) as caught,
     ):
         client.get_message("SM1")

@@ -9,10 +9,16 @@ httpx only, so that the package works wherever it is copied.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import enum
 import json
+import logging
+import math
 import os
+import random
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, Generic, Literal, TypeVar
@@ -27,6 +33,7 @@ from .errors import (
     error_for_status,
 )
 
+logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
@@ -353,8 +360,21 @@ class RawResponse(Generic[T]):
         return f"<RawResponse [{self.status_code}]>"
 
 
+# Retried automatically: idempotent methods only, on these statuses and on connection errors.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+FIRST_BACKOFF = (
+    0.5  # seconds before the first retry, doubled for each next one, with jitter
+)
+MAX_BACKOFF = 8.0
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After is waited for this long
+
+
 class Transport:
-    """Sends requests built by the client methods and turns responses into results or errors."""
+    """Sends requests built by the client methods and turns responses into results or errors.
+
+    `sleep` waits between retries; tests replace it so that they do not wait.
+    """
 
     def __init__(
         self,
@@ -362,15 +382,35 @@ class Transport:
         *,
         credentials: Mapping[str, Credential],
         timeout: float | httpx.Timeout,
+        max_retries: int,
         http_client: httpx.Client | None,
         user_agent: str,
     ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.sleep: Callable[[float], None] = time.sleep
         self._credentials = credentials
-        self._timeout = timeout
         self._client = http_client if http_client is not None else httpx.Client()
         self._owns_client = http_client is None
         self._user_agent = user_agent
+
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None, max_retries: int | None
+    ) -> Transport:
+        """A transport with other options over the same connection pool (which it never closes)."""
+        other = Transport(
+            self.base_url,
+            credentials=self._credentials,
+            timeout=self.timeout if timeout is None else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            http_client=self._client,
+            user_agent=self._user_agent,
+        )
+        other.sleep = self.sleep
+        return other
 
     def close(self) -> None:
         if self._owns_client:
@@ -469,19 +509,44 @@ class Transport:
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
     ) -> RawResponse[T]:
-        try:
-            response = self._client.request(
+        retries = self.max_retries if method in IDEMPOTENT_METHODS else 0
+        for attempt in range(1, retries + 2):
+            failure = None
+            try:
+                response = self._client.request(
+                    method,
+                    url,
+                    content=body,
+                    headers=headers,
+                    auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                    timeout=self.timeout,
+                )
+            except httpx.TransportError as error:
+                failure = type(error).__name__  # kept apart: its chain holds the URL
+            if attempt > retries:
+                break
+            if failure is not None:
+                delay = backoff(attempt)
+            elif response.status_code in RETRY_STATUSES:
+                asked = retry_after(response.headers.get("Retry-After"))
+                delay = backoff(attempt) if asked is None else asked
+                response.close()
+            else:
+                break
+            cause = failure or f"status {response.status_code}"
+            logger.info(
+                "%s failed (%s); retry %d of %d in %.2f s",
                 method,
-                url,
-                content=body,
-                headers=headers,
-                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
-                timeout=self._timeout,
+                cause,
+                attempt,
+                retries,
+                delay,
             )
-        except httpx.TransportError as error:
+            self.sleep(delay)
+        if failure is not None:
             raise TransportError(
-                f"{method} request failed: {type(error).__name__}", attempts=1
-            ) from None
+                f"{method} request failed: {failure}", attempts=attempt
+            )
         if not response.is_success:
             raise error_for_status(response, errors)
         return RawResponse(response, _decoder_for(response, responses))
@@ -501,6 +566,33 @@ class Transport:
                     auth = self._credentials[scheme].apply(headers, query) or auth
                 return auth
         return None
+
+
+def backoff(attempt: int) -> float:
+    """Seconds before retry number `attempt`: exponential, bounded, with jitter."""
+    return min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** (attempt - 1)) * random.uniform(
+        0.5, 1.0
+    )
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks to wait (a number, or an HTTP date), at most
+    MAX_RETRY_AFTER; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        seconds = (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+    if math.isnan(seconds):
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _decoder_for(

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any, final
@@ -28,7 +29,11 @@ class TwilioClient:
         auth: (user name, password) for HTTP basic authentication, or any httpx.Auth.
             The connection's two required properties: Account ID (the user name) and
             Access Token (the password).
-        timeout: Seconds to wait for the server, for every request.
+        timeout: Seconds to wait for the server (or an httpx.Timeout), for every
+            attempt.
+        max_retries: How many times an idempotent request (GET, HEAD, PUT, DELETE,
+            OPTIONS) is retried after a connection error or a 429, 502, 503 or 504; 0
+            turns retries off. POST and PATCH are never retried.
         http_client: An httpx.Client of your own (proxies, TLS, limits); not closed by
             close().
     """
@@ -38,7 +43,8 @@ class TwilioClient:
         base_url: str,
         *,
         auth: tuple[str, str] | httpx.Auth | None = None,
-        timeout: float = 30.0,
+        timeout: float | httpx.Timeout = 30.0,
+        max_retries: int = 2,
         http_client: httpx.Client | None = None,
     ) -> None:
         credentials: dict[str, Credential] = {}
@@ -48,10 +54,26 @@ class TwilioClient:
             base_url,
             credentials=credentials,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
             user_agent=USER_AGENT,
         )
         self.with_raw_response = TwilioClientWithRawResponse(self._transport)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> TwilioClient:
+        """A client with another timeout or retry budget, sharing this one's connections and
+        credentials; closing it leaves the connections open."""
+        other = copy.copy(self)
+        other._transport = self._transport.with_options(
+            timeout=timeout, max_retries=max_retries
+        )
+        other.with_raw_response = TwilioClientWithRawResponse(other._transport)
+        return other
 
     def close(self) -> None:
         """Close the connections this client opened (not those of a given http_client)."""

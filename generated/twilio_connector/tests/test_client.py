@@ -22,6 +22,7 @@ from ..errors import (
     BadRequestError,
     InternalServerError,
     NotFoundError,
+    TransportError,
     UnexpectedResponseError,
 )
 from ..models import (
@@ -706,3 +707,111 @@ def test_send_message_raises_the_error_for_each_status(
     assert caught.value.description == description
     assert caught.value.json == ERROR_BODY
     assert json.loads(caught.value.text) == ERROR_BODY
+
+
+def test_an_idempotent_request_is_retried_honouring_retry_after(
+    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(client._transport, "sleep", slept.append)
+    httpserver.expect_ordered_request(
+        "/api/Messages/MessageId-1.json"
+    ).respond_with_data("busy", status=503, headers={"Retry-After": "7"})
+    httpserver.expect_ordered_request(
+        "/api/Messages/MessageId-1.json"
+    ).respond_with_data(
+        "slow down",
+        status=429,
+        headers={"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT"},
+    )
+    httpserver.expect_ordered_request(
+        "/api/Messages/MessageId-1.json"
+    ).respond_with_json(GET_MESSAGE_RESPONSE, status=200)
+    client.with_raw_response.get_message("MessageId-1")
+    assert len(httpserver.log) == 3
+    assert slept == [7.0, 0.0]  # an HTTP date in the past: no wait
+
+
+def test_retries_stop_after_max_retries_with_growing_delays(
+    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(client._transport, "sleep", slept.append)
+    httpserver.expect_request("/api/Messages/MessageId-1.json").respond_with_data(
+        "down", status=502
+    )
+    with pytest.raises(ApiError) as caught:
+        client.get_message("MessageId-1")
+    assert caught.value.status_code == 502
+    assert len(httpserver.log) == 3  # max_retries defaults to 2
+    assert len(slept) == 2
+    assert 0.25 <= slept[0] <= 0.5 and 0.5 <= slept[1] <= 1.0
+
+
+def test_with_options_changes_retries_for_the_new_client_only(
+    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client._transport, "sleep", lambda seconds: None)
+    httpserver.expect_request("/api/Messages/MessageId-1.json").respond_with_data(
+        "down", status=504
+    )
+    with client.with_options(max_retries=0) as once, pytest.raises(ApiError):
+        once.get_message("MessageId-1")
+    assert len(httpserver.log) == 1
+    with pytest.raises(ApiError):
+        client.get_message("MessageId-1")  # still open, still retrying
+    assert len(httpserver.log) == 4
+
+
+def test_a_post_is_never_retried(
+    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client._transport, "sleep", lambda seconds: None)
+    httpserver.expect_request("/api/Messages.json").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "1"}
+    )
+    with pytest.raises(ApiError) as caught:
+        client.send_message(
+            SendMessageRequest(
+                from_="from-117",
+                to="to-118",
+                body="body-119",
+                media_url=["media_url-120"],
+                status_callback="status_callback-121",
+                messaging_service_sid="messaging_service_sid-122",
+                application_sid="application_sid-123",
+                max_price="max_price-124",
+            )
+        )
+    assert caught.value.status_code == 503
+    assert len(httpserver.log) == 1
+
+
+def chain(error: BaseException | None) -> str:
+    """The text of an error and of every error in its chain."""
+    texts = []
+    while error is not None:
+        texts += [str(error), repr(error)]
+        error = error.__cause__ or error.__context__
+    return "\n".join(texts)
+
+
+def test_credentials_stay_out_of_errors_and_their_chain(
+    httpserver: HTTPServer, client: TwilioClient
+) -> None:
+    httpserver.expect_request("/api/Messages/MessageId-1.json").respond_with_json(
+        ERROR_BODY, status=401
+    )
+    with pytest.raises(ApiError) as api_error:
+        client.get_message("MessageId-1")
+    offline = TwilioClient(
+        "http://127.0.0.1:1",  # nothing listens on port 1
+        auth=("user-1", "secret-1"),
+        max_retries=0,
+    )
+    with offline, pytest.raises(TransportError) as transport_error:
+        offline.get_message("MessageId-1")
+    assert transport_error.value.attempts == 1
+    for caught in (api_error, transport_error):
+        for secret in SECRETS:
+            assert secret not in chain(caught.value)
