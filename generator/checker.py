@@ -69,6 +69,14 @@ def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     changes = []
     if old.get("spec_sha256") != new["spec_sha256"] or old.get("spec") != new["spec"]:
         changes.append(f"the spec {new['spec']} changed")
+    old_references, new_references = old.get("references", {}), new.get(
+        "references", {}
+    )
+    changes += [
+        f"the referenced file {name} changed"
+        for name in sorted(set(old_references) | set(new_references))
+        if old_references.get(name) != new_references.get(name)
+    ]
     old_templates = old.get("templates") or {}
     changes += [
         f"template {name} changed"

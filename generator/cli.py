@@ -136,7 +136,7 @@ def validate(
     """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise.
 
     With --lenient, problems that generation can get past are warnings (exit 0)."""
-    from generator import loader, validator
+    from generator import bundler, loader, validator
 
     findings: list[Finding] = []
     warnings: list[Finding] = []
@@ -144,7 +144,7 @@ def validate(
     for job in _jobs(spec, None, None, None, True, client, lenient):
         names.append(job.spec_name)
         try:
-            source = loader.load_spec(job.spec, job.spec_name)
+            source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
             warnings += validator.validate_or_raise(source, lenient=job.lenient)
         except SpecError as error:
             findings += error.findings

@@ -49,8 +49,11 @@ def _escape_docstring(text: str) -> str:
                 repr(ch)[1:-1] if ch.isascii() or ord(ch) <= 0xFFFF else ascii(ch)[1:-1]
             )
     result = "".join(escaped).replace('"""', '\\"\\"\\"')
-    # a quote right before the closing triple quote would end the string early
-    return result[:-1] + '\\"' if result.endswith('"') else result
+    # an unescaped quote right before the closing triple quote would end the string early
+    body = result[:-1]
+    if result.endswith('"') and (len(body) - len(body.rstrip("\\"))) % 2 == 0:
+        return body + '\\"'
+    return result
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,11 @@ class SourceFile:
     data: Any
     digest: str
     _locate: _Locator
+    # parts copied in from other files by the bundler: pointer here -> (file, pointer there)
+    origins: dict[str, tuple[SourceFile, str]] = field(default_factory=dict)
+    references: dict[str, str] = field(
+        default_factory=dict
+    )  # other files read: name -> digest
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Line and column (1-based) of the value at a JSON pointer, or of its nearest parent."""
@@ -53,6 +58,10 @@ class SourceFile:
             return None
 
     def finding(self, message: str, pointer: str) -> Finding:
+        """A finding at a pointer, in the file the value came from."""
+        for local, (source, original) in self.origins.items():
+            if pointer == local or pointer.startswith(local + "/"):
+                return source.finding(message, original + pointer[len(local) :])
         position = self.locate(pointer)
         line, column = position if position else (None, None)
         return Finding(message, self.display_name, line, column, pointer)

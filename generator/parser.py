@@ -101,6 +101,9 @@ class _Parser:
         self.source = source
         self.data = source.data
         self.warnings: list[Finding] = []
+        self.containers: set[str] = (
+            set()
+        )  # arrays and maps being typed through a `$ref`
         info = self.data.get("info") or {}
         self.title = str(info.get("title") or "API")
         self.client_class = naming.guard(
@@ -259,7 +262,13 @@ class _Parser:
             if target in self.model_names:
                 self._model_for(target, resolved)
                 return ModelType(self.model_names[target])
-            pointer = target
+            if target in self.containers:
+                return ANY  # an array or map that holds itself: any JSON value
+            self.containers.add(target)
+            try:
+                return self.type_of(resolved, target, hint)
+            finally:
+                self.containers.discard(target)
         if not isinstance(resolved, dict):
             return ANY
         if self._is_model(resolved):

@@ -58,9 +58,9 @@ def header(name: str, digest: str) -> str:
 
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
-    from generator import formatter, loader, render, validator
+    from generator import bundler, formatter, loader, render, validator
 
-    source = loader.load_spec(job.spec, job.spec_name)
+    source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
     problems = validator.validate_or_raise(source, lenient=job.lenient)
     api = _parse(source, job.package, problems)
     options = render.RenderOptions(
@@ -72,7 +72,10 @@ def build(job: Job) -> Generated:
     files = {
         path: formatter.format_source(path, text) for path, text in rendered.items()
     }
-    files[MANIFEST] = manifest_text(_inputs(job, source.digest, api.package), files)
+    inputs = _inputs(job, source.digest, api.package)
+    if source.references:  # other files of the spec's folder that references read
+        inputs["references"] = source.references
+    files[MANIFEST] = manifest_text(inputs, files)
     package_dir = job.output / api.package
     return Generated(api.package, package_dir, files, (*problems, *api.warnings))
 

@@ -167,7 +167,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         "test_model_imports": sorted(test_model_imports),
         "header": options.header,
         "raw_class": api.raw_client_class,
-        "user_agent": f"{api.package}/{api.version}",
+        "user_agent": f"{api.package}/{_token(api.version)}",
         "package_docstring": docs.client_doc(api).split("\n\nArgs:")[0],
         "client_docstring": docs.client_doc(api),
         "models_module_docstring": docs.models_module_doc(api),
@@ -234,14 +234,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             | {m.name for m in api.models}
             | {e.name for e in api.enums}
         ),
-        "test_error_imports": {"ApiError"}
-        | ({"TransportError"} if retry_case and api.security_schemes else set())
-        | {e.name for e in api.errors}
-        | (
-            {"UnexpectedResponseError"}
-            if any(c.pager and c.pager.next_link for c in operation_cases)
-            else set()
-        ),
+        "test_error_imports": _test_error_imports(api, operation_cases, retry_case),
         "retry_case": retry_case,
         "no_retry_case": _first_case(operation_cases, ("POST", "PATCH")),
         "model_cases": model_cases,
@@ -280,6 +273,30 @@ def _declared_fields(model: Model, api: Api) -> list[Field]:
     are (a subtype's discriminator gets its fixed value as a default)."""
     inherited = set(api.model(model.base).fields) if model.base else set()
     return [f for f in model.fields if f not in inherited]
+
+
+def _test_error_imports(
+    api: Api, cases: list[OperationCase], retry_case: OperationCase | None
+) -> set[str]:
+    """The error classes the generated client tests name: none when no request is sendable."""
+    if all(case.refused_header for case in cases):
+        return set()
+    names = {"ApiError"} | {
+        error.class_name
+        for case in cases
+        if not case.refused_header
+        for error in case.errors
+    }
+    if retry_case and api.security_schemes:
+        names.add("TransportError")
+    if any(case.pager and case.pager.next_link for case in cases):
+        names.add("UnexpectedResponseError")
+    return names
+
+
+def _token(text: str) -> str:
+    """Text as an HTTP token (for the User-Agent's version): other characters become `-`."""
+    return re.sub(r"[^A-Za-z0-9.!#$%&'*+^_`|~-]", "-", text)[:64] or "0"
 
 
 def _first_case(

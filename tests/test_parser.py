@@ -379,3 +379,27 @@ def test_documented_response_headers_are_in_the_docstring(ledger: Any) -> None:
     doc = operation_doc(get_payment, ledger)
     assert "    ETag: Version of the payment.\n" in doc
     assert "    X-Rate-Limit-Remaining: integer\n" in doc
+
+
+def test_an_array_or_map_that_holds_itself_is_typed_any_json() -> None:
+    data = minimal(
+        definitions={
+            "Tree": {"type": "array", "items": {"$ref": "#/definitions/Tree"}},
+            "Graph": {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/definitions/Graph"},
+            },
+            "Holder": {
+                "type": "object",
+                "properties": {
+                    "tree": {"$ref": "#/definitions/Tree"},
+                    "graph": {"$ref": "#/definitions/Graph"},
+                },
+            },
+        }
+    )
+    (holder,) = parse(source(data)).models
+    assert [annotation(f.type) for f in holder.fields] == [
+        "list[Any]",
+        "dict[str, Any]",
+    ]

@@ -252,6 +252,9 @@ def _read(upload: bytes | BinaryIO) -> bytes:
 
 
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+HEADER_VALUE = re.compile(
+    r"[\t\x20-\x7e]*"
+)  # what httpx sends: visible ASCII, space, tab
 
 
 def check_header(name: str, value: str) -> str:
@@ -262,6 +265,10 @@ def check_header(name: str, value: str) -> str:
         )
     if "\r" in value or "\n" in value:
         raise ValueError(f"header {name!r} must not contain a line break")
+    if not HEADER_VALUE.fullmatch(value):
+        raise ValueError(
+            f"header {name!r} holds a control or non-ASCII character; the request was not sent"
+        )
     return value
 
 
