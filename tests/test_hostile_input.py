@@ -150,3 +150,81 @@ def ast_literal(source: str) -> str:
     value = ast.literal_eval(source)
     assert isinstance(value, str)
     return value
+
+
+def nested_spec(levels: int) -> dict[str, object]:
+    """A response schema of `levels` objects, each the only property of the one before."""
+    schema: dict[str, object] = {"type": "string"}
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"inner": schema}}
+    responses = {"200": {"description": "ok", "schema": schema}}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "Deep", "version": "1"},
+        "paths": {"/deep": {"get": {"operationId": "deep", "responses": responses}}},
+    }
+
+
+def test_nesting_up_to_the_limit_generates_and_beyond_it_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.loader import MAX_DEPTH
+
+    monkeypatch.chdir(tmp_path)
+    # two JSON levels a schema level, six around the outermost: just under the limit
+    deepest = (MAX_DEPTH - 8) // 2
+    (tmp_path / "deep.json").write_text(json.dumps(nested_spec(deepest)))
+    code, output = invoke("generate", "deep.json", "-o", "out", "--no-tests")
+    assert code == 0, output
+    models = (tmp_path / "out" / "deep_connector" / "models.py").read_text()
+    assert models.count("@dataclass(kw_only=True)") == deepest
+    (tmp_path / "deeper.json").write_text(json.dumps(nested_spec(MAX_DEPTH)))
+    code, output = invoke("generate", "deeper.json", "-o", "out2")
+    assert code == 2
+    assert f"nesting deeper than {MAX_DEPTH} levels is not supported" in output
+    assert "Traceback" not in output and "RecursionError" not in output
+    assert not (tmp_path / "out2").exists()
+
+
+def test_a_spec_with_ten_thousand_operations_is_read_validated_and_parsed(
+    tmp_path: Path,
+) -> None:
+    from generator.bundler import bundle
+    from generator.loader import load_spec
+    from generator.parser import parse
+    from generator.validator import validate
+
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    paths = {
+        f"/items{index}/{{id}}": {
+            "get": {
+                "operationId": f"getItem{index}",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "type": "string"}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "schema": {"$ref": "#/definitions/Item"},
+                    }
+                },
+            }
+        }
+        for index in range(10_000)
+    }
+    spec = tmp_path / "big.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "swagger": "2.0",
+                "info": {"title": "Big", "version": "1"},
+                "paths": paths,
+                "definitions": {"Item": item},
+            }
+        )
+    )
+    source = bundle(load_spec(spec, "big.json"))
+    assert validate(source) == []
+    api = parse(source)
+    assert len(api.operations) == 10_000
+    assert api.operations[-1].method_name == "get_item9999"
