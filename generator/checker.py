@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.pipeline import Job, build
+from generator.pipeline import Generated, Job, build
 from generator.writer import MANIFEST, pending_swap, read_manifest, sha256
 
 
@@ -24,7 +24,18 @@ class Stale:
 
 
 def check(job: Job) -> list[Stale]:
+    """Every stale file of the job's output, by a full comparison; a current output is
+    remembered for the fast path."""
+    from generator import fastpath
+
     generated = build(job)
+    stale = _compare(generated)
+    if not stale:
+        fastpath.remember(job, generated.package_dir, generated.warnings)
+    return stale
+
+
+def _compare(generated: Generated) -> list[Stale]:
     package_dir = generated.package_dir
     if pending_swap(package_dir):
         reason = "a generation was interrupted while replacing files; run generate to complete it"

@@ -175,10 +175,20 @@ def generate(
     force: bool = False,
 ) -> None:
     """Generate the client package (written only when every stage succeeded)."""
+    from generator import fastpath
     from generator.pipeline import generate as run
 
     for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
+        known = fastpath.current(job)
+        if known is not None:  # what a full run would print, and write nothing
+            _print_warnings(known.warnings)
+            click.echo(
+                f"{_display(known.package_dir)}: 0 written,"
+                f" {known.file_count} unchanged, 0 removed"
+            )
+            continue
         generated, report = run(job, force=force)
+        fastpath.remember(job, generated.package_dir, generated.warnings)
         _print_warnings(generated.warnings)
         click.echo(
             f"{_display(generated.package_dir)}: {len(report.written)} written,"
@@ -206,12 +216,14 @@ def check(
     output_format: str,
 ) -> None:
     """Exit 0 when the output on disk is what `generate` would write now, 1 when it is stale."""
+    from generator import fastpath
     from generator.checker import check as run
 
     stale = []
     try:
         for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
-            stale += run(job)
+            if fastpath.current(job) is None:
+                stale += run(job)
     except SpecError as error:
         if quiet:
             raise SystemExit(error.exit_code) from None

@@ -72,7 +72,7 @@ def build(job: Job) -> Generated:
     files = {
         path: formatter.format_source(path, text) for path, text in rendered.items()
     }
-    inputs = _inputs(job, source.digest, api.package)
+    inputs = job_inputs(job, source.digest, api.package)
     if source.references:  # other files of the spec's folder that references read
         inputs["references"] = source.references
     files[MANIFEST] = manifest_text(inputs, files)
@@ -95,7 +95,7 @@ def _parse(source: SourceFile, package: str | None, problems: list[Finding]) -> 
         raise SpecError([*problems, Finding(reason, source.display_name)]) from None
 
 
-def _inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
+def job_inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
     """What the output was made from, recorded in the manifest so that `check` can say why the
     output is stale. Tool versions (black, jinja2) are left out so that the committed output does
     not change with a patch release of either."""

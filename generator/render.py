@@ -11,9 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from generator import docs, escape, types
 from generator.errors import GeneratorError
@@ -38,6 +36,9 @@ from generator.model import (
     SecurityScheme,
     TypeRef,
 )
+
+if TYPE_CHECKING:  # imported when rendering, so that `check`'s fast path never loads it
+    import jinja2
 
 # (template, path inside the package); the tests are left out with --no-tests.
 PACKAGE_FILES = (
@@ -74,6 +75,8 @@ class RenderOptions:
 
 
 def environment(overrides: Path | None) -> jinja2.Environment:
+    import jinja2
+
     search = [str(overrides)] if overrides else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*search, str(builtin_templates())]),
@@ -100,6 +103,8 @@ def environment(overrides: Path | None) -> jinja2.Environment:
 
 def render(api: Api, options: RenderOptions) -> dict[str, str]:
     """Source text by path inside the package, unformatted."""
+    import jinja2
+
     env = environment(options.templates)
     context = _context(api, options)
     rendered = {}
@@ -145,13 +150,14 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def template_sources(overrides: Path | None, with_tests: bool) -> dict[str, str]:
-    """The text of every template a generation uses, for the manifest's fingerprint."""
-    loader = environment(overrides).loader
-    assert loader is not None
-    env = environment(overrides)
-    return {
-        name: loader.get_source(env, name)[0] for name, _ in template_names(with_tests)
-    }
+    """The text of every template a generation uses, for the manifest's fingerprint: the
+    user's override when there is one, as jinja2's FileSystemLoader would find it."""
+    folders = [overrides, builtin_templates()] if overrides else [builtin_templates()]
+    sources = {}
+    for name, _ in template_names(with_tests):
+        path = next(f / name for f in folders if (f / name).is_file())
+        sources[name] = path.read_bytes().decode("utf-8")
+    return sources
 
 
 def _context(api: Api, options: RenderOptions) -> dict[str, object]:
