@@ -144,10 +144,6 @@ class ExampleFactory:
     ) -> dict[str, Any]:
         data: dict[str, Any] = {}
         for field in model.fields:
-            recursive = isinstance(field.type, ModelType) and field.type.name in (
-                *stack,
-                model.name,
-            )
             if required_only and not field.required:
                 continue
             if field.fixed is not None:
@@ -156,11 +152,10 @@ class ExampleFactory:
             if field.wire_name == model.discriminator and model.subtypes:
                 data[field.wire_name] = self.own_discriminator(field, model)
                 continue
-            if recursive or (
-                self._reaches(field.type, (*stack, model.name)) and not field.required
-            ):
+            if self._reaches(field.type, (*stack, model.name)):
+                # a model met again on the way down: an empty end, or nothing when optional
                 if field.required:
-                    data[field.wire_name] = None
+                    data[field.wire_name] = _empty(field.type)
                 continue
             data[field.wire_name] = self.value(
                 field.type, field.wire_name, (*stack, model.name)
@@ -444,6 +439,13 @@ class ExampleFactory:
             ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase)
         )
         return tuple(cases)
+
+
+def _empty(kind: TypeRef) -> Any:
+    """How a required field ends a recursion: an empty array or map, else null."""
+    if isinstance(kind, ListType):
+        return []
+    return {} if isinstance(kind, DictType) else None
 
 
 def wire_pairs(parameter: Parameter, value: Any) -> list[tuple[str, str]]:

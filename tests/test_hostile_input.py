@@ -228,3 +228,36 @@ def test_a_spec_with_ten_thousand_operations_is_read_validated_and_parsed(
     api = parse(source)
     assert len(api.operations) == 10_000
     assert api.operations[-1].method_name == "get_item9999"
+
+
+def test_a_model_that_requires_arrays_and_maps_of_itself_gets_working_tests(
+    tmp_path: Path,
+) -> None:
+    node = {
+        "type": "object",
+        "required": ["children", "byName"],
+        "properties": {
+            "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}},
+            "byName": {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/definitions/Node"},
+            },
+        },
+    }
+    responses = {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Node"}}}
+    spec = tmp_path / "tree.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "swagger": "2.0",
+                "info": {"title": "Tree", "version": "1"},
+                "paths": {
+                    "/root": {"get": {"operationId": "root", "responses": responses}}
+                },
+                "definitions": {"Node": node},
+            }
+        )
+    )
+    generate(make_job(spec, tmp_path / "out"))
+    result = run([*PYTEST_QUIET, "tree_connector"], tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
