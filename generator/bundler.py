@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.errors import Finding, SpecError
 from generator.loader import SourceFile, join_pointer, load_spec, split_pointer
+from generator.validator import pointer_exists, resolve_pointer
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -66,7 +67,7 @@ class _Bundler:
             if target is None:
                 continue
             file, pointer = target
-            if not _exists(file.data, pointer):
+            if not pointer_exists(file.data, pointer):
                 message = f"reference {reference!r} does not resolve: {file.display_name} has no {pointer or '/'}"
                 self.problems.append(source.finding(message, where))
                 continue
@@ -118,7 +119,7 @@ class _Bundler:
             return pointer
         if key in self.placed:
             return self.placed[key]
-        target = _resolve(source.data, pointer)
+        target = resolve_pointer(source.data, pointer)
         section = self.data.setdefault(kind, {})
         parts = split_pointer(pointer)
         base = parts[-1] if parts else source.path.stem
@@ -159,20 +160,6 @@ def _at(value: Any, pointer: str) -> Any:
     for part in split_pointer(pointer):
         value = value[int(part)] if isinstance(value, list) else value[part]
     return value
-
-
-def _resolve(data: Any, pointer: str) -> Any:
-    from generator.validator import resolve_pointer
-
-    return resolve_pointer(data, pointer)
-
-
-def _exists(data: Any, pointer: str) -> bool:
-    try:
-        _resolve(data, pointer)
-    except KeyError:
-        return False
-    return True
 
 
 def _kind(pointer: str) -> str:

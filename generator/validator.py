@@ -52,18 +52,18 @@ def _without_unlocated_repeats(
     located = {
         f.message
         for f in findings
-        if f.pointer is None or _exists(source.data, f.pointer)
+        if f.pointer is None or pointer_exists(source.data, f.pointer)
     }
     return [
         f
         for f in findings
         if f.pointer is None
-        or _exists(source.data, f.pointer)
+        or pointer_exists(source.data, f.pointer)
         or f.message not in located
     ]
 
 
-def _exists(data: Any, pointer: str) -> bool:
+def pointer_exists(data: Any, pointer: str) -> bool:
     try:
         resolve_pointer(data, pointer)
     except KeyError:
@@ -185,7 +185,7 @@ class _Locator:
             if not path and "default" in schema and schema["default"] is error.instance:
                 return base + "/default"
             return base + pointer
-        if _exists(self.data, pointer):
+        if pointer_exists(self.data, pointer):
             return pointer
         return self._by_value(pointer, getattr(error, "instance", None)) or pointer
 
