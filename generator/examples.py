@@ -29,6 +29,7 @@ from generator.model import (
 )
 
 BASE_PATH = "/api"
+EXAMPLE_DEPTH = 2  # nesting levels of models whose optional fields examples fill
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)
@@ -124,7 +125,10 @@ class ExampleFactory:
             return {"key": self.value(kind.value, name, stack)}
         if isinstance(kind, EnumType):
             return self.enums[kind.name].members[0][1]
-        return self.model_data(self.models[kind.name], stack, required_only=False)
+        # Nested models below the first levels get their required fields only, so that example
+        # data stays small however large the schema graph (Kubernetes-sized specs).
+        deep = len(stack) >= EXAMPLE_DEPTH
+        return self.model_data(self.models[kind.name], stack, required_only=deep)
 
     def scalar(self, python: str, name: str) -> Any:
         number = self.next()
