@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.errors import Finding, SpecError
 from generator.loader import SourceFile, join_pointer, load_spec, split_pointer
-from generator.validator import pointer_exists, resolve_pointer
+from generator.validator import iter_references, pointer_exists, resolve_pointer
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -26,7 +26,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 def bundle(main: SourceFile) -> SourceFile:
     """The document with every reference to another file resolved into it; the main file as it
     is when it has none. Refused or broken references raise SpecError, each located."""
-    if not any(not ref.startswith("#") for _, ref in _references(main.data, "")):
+    if all(ref.startswith("#") for _, ref in iter_references(main.data)):
         return main
     return _Bundler(main).run()
 
@@ -58,7 +58,7 @@ class _Bundler:
     def _rewrite(self, value: Any, here: str, source: SourceFile, there: str) -> None:
         """Point every reference inside `value` (at `here` in the bundle, at `there` in
         `source`) into the bundle."""
-        for relative, reference in list(_references(value, "")):
+        for relative, reference in sorted(iter_references(value)):
             holder = _at(value, relative)
             if reference.startswith("#") and source is self.main:
                 continue
@@ -133,27 +133,6 @@ class _Bundler:
         section[name] = copy.deepcopy(target)
         self._rewrite(section[name], local, source, pointer)
         return local
-
-
-def _references(value: Any, pointer: str) -> list[tuple[str, str]]:
-    """(pointer of the `$ref` object, reference) for every `$ref` string inside `value`."""
-    found = []
-    stack: list[tuple[Any, str]] = [(value, pointer)]
-    while stack:
-        node, where = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str):
-                found.append((where, node["$ref"]))
-            stack += [
-                (child, f"{where}/{_escape(str(key))}") for key, child in node.items()
-            ]
-        elif isinstance(node, list):
-            stack += [(child, f"{where}/{index}") for index, child in enumerate(node)]
-    return sorted(found)
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
 
 
 def _at(value: Any, pointer: str) -> Any:

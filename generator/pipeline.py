@@ -86,11 +86,11 @@ def _parse(source: SourceFile, package: str | None, problems: list[Finding]) -> 
     """
     from generator import parser
 
-    if not problems:
-        return parser.parse(source, package)
     try:
         return parser.parse(source, package)
     except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
+        if not problems:  # a valid document the parser cannot read is the parser's bug
+            raise
         reason = f"even with --lenient, the document cannot be understood ({type(error).__name__}: {error})"
         raise SpecError([*problems, Finding(reason, source.display_name)]) from None
 

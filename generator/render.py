@@ -120,7 +120,7 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
     return rendered
 
 
-# The methods the generated transport retries by itself.
+# The methods the generated transport retries by itself (printed into its runtime).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -242,6 +242,7 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         ),
         "test_error_imports": _test_error_imports(api, operation_cases, retry_case),
         "retry_case": retry_case,
+        "idempotent_methods": sorted(IDEMPOTENT_METHODS),
         "no_retry_case": _first_case(operation_cases, ("POST", "PATCH")),
         "model_cases": model_cases,
         "subtype_cases": _subtype_cases(api, model_cases),

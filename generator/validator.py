@@ -171,6 +171,7 @@ class _Locator:
 
     def __init__(self, data: Any) -> None:
         self.data = data
+        self._walked: list[tuple[str, Any]] | None = None
         self._pointers: dict[int, str] | None = None
         self._used: dict[tuple[str, str], int] = {}
 
@@ -189,9 +190,15 @@ class _Locator:
             return pointer
         return self._by_value(pointer, getattr(error, "instance", None)) or pointer
 
+    def _nodes(self) -> list[tuple[str, Any]]:
+        """Every object and array with its pointer, walked once for all errors."""
+        if self._walked is None:
+            self._walked = list(_walk(self.data))
+        return self._walked
+
     def _identities(self) -> dict[int, str]:
         if self._pointers is None:
-            self._pointers = {id(value): pointer for pointer, value in _walk(self.data)}
+            self._pointers = {id(value): pointer for pointer, value in self._nodes()}
         return self._pointers
 
     def _by_value(self, relative: str, instance: Any) -> str | None:
@@ -200,7 +207,7 @@ class _Locator:
             return None
         matches = [
             pointer + relative
-            for pointer, value in _walk(self.data)
+            for pointer, value in self._nodes()
             if isinstance(value, dict)
             and _SCHEMA_PLACES.search(pointer)
             and _at(value, relative) == instance

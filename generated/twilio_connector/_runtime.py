@@ -368,7 +368,7 @@ class RawResponse(Generic[T]):
 
 
 # Retried automatically: idempotent methods only, on these statuses and on connection errors.
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+IDEMPOTENT_METHODS = frozenset(["DELETE", "GET", "HEAD", "OPTIONS", "PUT"])
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 FIRST_BACKOFF = (
     0.5  # seconds before the first retry, doubled for each next one, with jitter
