@@ -13,7 +13,6 @@ from generator.writer import MANIFEST, WriteReport, manifest_text, write_package
 
 if TYPE_CHECKING:  # imported when a stage runs, so that `check` starts fast
     from generator.loader import SourceFile
-    from generator.model import Api
 
 
 @dataclass(frozen=True)
@@ -58,20 +57,25 @@ def header(name: str, digest: str) -> str:
 
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
-    from generator import bundler, formatter, loader, render, validator
+    from generator import bundler, formatter, loader, parser, render, validator
 
-    source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
-    problems = validator.validate_or_raise(source, lenient=job.lenient)
-    api = _parse(source, job.package, problems)
-    options = render.RenderOptions(
-        header(job.spec_name, source.digest), job.with_tests, job.templates
-    )
     if job.templates is not None and not job.templates.is_dir():
         raise GeneratorError(f"--templates {job.templates}: no such folder")
-    rendered = render.render(api, options)
-    files = {
-        path: formatter.format_source(path, text) for path, text in rendered.items()
-    }
+    source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
+    validation = validator.start(source, lenient=job.lenient)
+    try:
+        api = parser.parse(source, job.package)
+        options = render.RenderOptions(
+            header(job.spec_name, source.digest), job.with_tests, job.templates
+        )
+        rendered = render.render(api, options)
+        files = formatter.format_files(rendered)
+    except Exception as error:
+        problems = validation()  # an invalid spec's own errors explain the failure
+        if isinstance(error, (AttributeError, KeyError, TypeError, ValueError, IndexError)):
+            _explain(source, problems, error)
+        raise
+    problems = validation()
     inputs = job_inputs(job, source.digest, api.package)
     if source.references:  # other files of the spec's folder that references read
         inputs["references"] = source.references
@@ -80,17 +84,11 @@ def build(job: Job) -> Generated:
     return Generated(api.package, package_dir, files, (*problems, *api.warnings))
 
 
-def _parse(source: SourceFile, package: str | None, problems: list[Finding]) -> Api:
-    """The intermediate model; a document that is valid only leniently may still be beyond
-    understanding, which is reported with its validation errors rather than as a traceback.
-    """
-    from generator import parser
-
-    try:
-        return parser.parse(source, package)
-    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
-        if not problems:  # a valid document the parser cannot read is the parser's bug
-            raise
+def _explain(source: SourceFile, problems: list[Finding], error: Exception) -> None:
+    """A document that is valid only leniently may still be beyond understanding: that is
+    reported with its validation errors rather than as a traceback. (An invalid one has
+    raised its SpecError already.) A valid document the parser cannot read is a bug."""
+    if problems:
         reason = f"even with --lenient, the document cannot be understood ({type(error).__name__}: {error})"
         raise SpecError([*problems, Finding(reason, source.display_name)]) from None
 

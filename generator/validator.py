@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
+from generator import forking
 from generator.errors import Finding, SpecError
 from generator.loader import SourceFile, join_pointer, split_pointer
 
@@ -34,10 +35,35 @@ def validate(source: SourceFile) -> list[Finding]:
 def validate_or_raise(source: SourceFile, *, lenient: bool = False) -> list[Finding]:
     """Raise SpecError with every problem; with `lenient`, only when one of them is fatal, and
     otherwise return them as warnings."""
-    problems = validate(source)
+    return judge(validate(source), lenient=lenient)
+
+
+def judge(problems: list[Finding], *, lenient: bool) -> list[Finding]:
     if problems and (not lenient or any(p.fatal for p in problems)):
         raise SpecError(problems)
     return problems
+
+
+# Below this size validation runs first, in process; above it, beside the rest of the work.
+BACKGROUND_MIN_SIZE = 1_000_000  # bytes of the spec file
+
+
+def start(source: SourceFile, *, lenient: bool = False) -> Callable[[], list[Finding]]:
+    """validate_or_raise, as a call that returns its warnings or raises its SpecError.
+
+    A large spec is validated in a forked child while this process parses, renders and
+    formats (openapi-spec-validator takes seconds on Kubernetes' spec); a small one here and
+    now, so that an invalid spec stops before anything else runs."""
+    if source.path.stat().st_size < BACKGROUND_MIN_SIZE or not forking.available():
+        problems = validate_or_raise(source, lenient=lenient)
+        return lambda: problems
+    child = forking.start(lambda: validate(source))
+
+    def result() -> list[Finding]:
+        problems = child()
+        return judge(validate(source) if problems is None else problems, lenient=lenient)
+
+    return result
 
 
 def _fatal(finding: Finding) -> Finding:

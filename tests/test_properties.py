@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import GeneratorError
-from generator.formatter import MODE
+from generator.formatter import black_mode
 from generator.pipeline import Job, build
 from generator.writer import write_package
 
@@ -189,7 +189,7 @@ def test_random_documents_generate_working_code_or_a_clear_error(
     for path, text in generated.files.items():
         if path.endswith(".py"):
             compile(text, path, "exec")
-            assert black.format_str(text, mode=MODE) == text, path
+            assert black.format_str(text, mode=black_mode()) == text, path
     write_package(generated.package_dir, generated.files, force=False)
     sys.path.insert(0, str(folder))
     try:

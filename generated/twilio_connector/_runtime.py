@@ -252,9 +252,8 @@ def _read(upload: bytes | BinaryIO) -> bytes:
 
 
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-HEADER_VALUE = re.compile(
-    r"[\t\x20-\x7e]*"
-)  # what httpx sends: visible ASCII, space, tab
+# What httpx sends: visible ASCII, space, tab.
+HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 def check_header(name: str, value: str) -> str:
@@ -326,9 +325,8 @@ class RawResponse(Generic[T]):
     def __init__(self, response: httpx.Response, decoder: Callable[[Any], T]) -> None:
         self.http_response = response
         self._decoder = decoder
-        self.trail: frozenset[str] = (
-            frozenset()
-        )  # the next-page links followed to get here
+        # the next-page links followed to get here
+        self.trail: frozenset[str] = frozenset()
 
     @property
     def status_code(self) -> int:
@@ -370,9 +368,8 @@ class RawResponse(Generic[T]):
 # Retried automatically: idempotent methods only, on these statuses and on connection errors.
 IDEMPOTENT_METHODS = frozenset(["DELETE", "GET", "HEAD", "OPTIONS", "PUT"])
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-FIRST_BACKOFF = (
-    0.5  # seconds before the first retry, doubled for each next one, with jitter
-)
+# Seconds before the first retry, doubled for each next one, with jitter.
+FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is waited for this long
 
@@ -457,9 +454,8 @@ class Transport:
             body = _read(content)
         elif form or files or multipart:
             body, form_type = encode_form(form, files, multipart=multipart)
-            request_headers["Content-Type"] = (
-                form_type  # the boundary must be the one used
-            )
+            # the boundary must be the one used
+            request_headers["Content-Type"] = form_type
         return self._send(method, url, request_headers, body, auth, responses, errors)
 
     def follow(
@@ -577,9 +573,8 @@ class Transport:
 
 def backoff(attempt: int) -> float:
     """Seconds before retry number `attempt`: exponential, bounded, with jitter."""
-    return min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** (attempt - 1)) * random.uniform(
-        0.5, 1.0
-    )
+    ceiling = min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** (attempt - 1))
+    return ceiling * random.uniform(0.5, 1.0)
 
 
 def retry_after(value: str | None) -> float | None:

@@ -307,9 +307,8 @@ def test_get_message_raises_the_error_for_each_status(
     httpserver.expect_oneshot_request(
         "/api/Messages/MessageId-1.json", method="GET"
     ).respond_with_json(ERROR_BODY, status=status)
-    with pytest.raises(
-        ApiError
-    ) as caught:  # one attempt: 429 and 5xx come back as they are
+    # one attempt: 429 and 5xx come back as they are
+    with pytest.raises(ApiError) as caught:
         client.with_options(max_retries=0).get_message("MessageId-1")
     assert type(caught.value) is error_class
     assert caught.value.status_code == status
@@ -427,9 +426,8 @@ def test_list_messages_raises_the_error_for_each_status(
     httpserver.expect_oneshot_request(
         "/api/Messages.json", method="GET"
     ).respond_with_json(ERROR_BODY, status=status)
-    with pytest.raises(
-        ApiError
-    ) as caught:  # one attempt: 429 and 5xx come back as they are
+    # one attempt: 429 and 5xx come back as they are
+    with pytest.raises(ApiError) as caught:
         client.with_options(max_retries=0).list_messages(
             to="To-22",
             from_="From-23",
@@ -693,9 +691,8 @@ def test_send_message_raises_the_error_for_each_status(
     httpserver.expect_oneshot_request(
         "/api/Messages.json", method="POST"
     ).respond_with_json(ERROR_BODY, status=status)
-    with pytest.raises(
-        ApiError
-    ) as caught:  # one attempt: 429 and 5xx come back as they are
+    # one attempt: 429 and 5xx come back as they are
+    with pytest.raises(ApiError) as caught:
         client.with_options(max_retries=0).send_message(
             SendMessageRequest(
                 from_="from-117",
@@ -765,7 +762,8 @@ def test_with_options_changes_retries_for_the_new_client_only(
         once.get_message("MessageId-1")
     assert len(httpserver.log) == 1
     with pytest.raises(ApiError):
-        client.get_message("MessageId-1")  # still open, still retrying
+        # still open, still retrying
+        client.get_message("MessageId-1")
     assert len(httpserver.log) == 4
 
 
@@ -810,8 +808,9 @@ def test_credentials_stay_out_of_errors_and_their_chain(
     )
     with pytest.raises(ApiError) as api_error:
         client.get_message("MessageId-1")
+    # nothing listens on port 1
     offline = TwilioClient(
-        "http://127.0.0.1:1",  # nothing listens on port 1
+        "http://127.0.0.1:1",
         auth=("user-1", "secret-1"),
         max_retries=0,
     )
