@@ -23,7 +23,9 @@ def start(work: Callable[[], T]) -> Callable[[], T | None]:
     """Run `work` in a child now; the returned call waits for its result (None if it failed)."""
     read_end, write_end = os.pipe()
     child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+    if (
+        child == 0
+    ):  # pragma: no cover - runs in the child, whose coverage is not collected
         os.close(read_end)
         try:
             payload = pickle.dumps(work())

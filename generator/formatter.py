@@ -27,9 +27,13 @@ def format_files(rendered: dict[str, str]) -> dict[str, str]:
     if sum(sizes.values()) < PARALLEL_MIN_CHARS or not forking.available():
         return {path: format_source(path, text) for path, text in rendered.items()}
     mine, theirs = _halves(sizes)
-    child = forking.start(lambda: {path: format_source(path, rendered[path]) for path in theirs})
+    child = forking.start(
+        lambda: {path: format_source(path, rendered[path]) for path in theirs}
+    )
     formatted = {path: format_source(path, rendered[path]) for path in mine}
-    formatted.update(child() or {path: format_source(path, rendered[path]) for path in theirs})
+    formatted.update(
+        child() or {path: format_source(path, rendered[path]) for path in theirs}
+    )
     return {path: formatted.get(path, text) for path, text in rendered.items()}
 
 

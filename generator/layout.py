@@ -107,21 +107,21 @@ class Leaf:
     """A token, with what black's tree and bracket tracker know about it."""
 
     __slots__ = (
-        "kind",
-        "value",
-        "prefix",
-        "original_prefix",
-        "bracket_depth",
-        "opening_bracket",
-        "role",
         "arglist",
-        "unary",
+        "before",
+        "bracket_depth",
+        "kind",
+        "one_sequence",
+        "opening_bracket",
+        "original_prefix",
+        "prefix",
         "priority_name",
+        "role",
         "size",
         "text",
+        "unary",
+        "value",
         "wide",
-        "before",
-        "one_sequence",
     )
 
     def __init__(self, kind: str, value: str, prefix: str, role: str = "") -> None:
@@ -133,7 +133,9 @@ class Leaf:
         self.opening_bracket: Leaf | None = None
         # opening brackets: trailer, subscript, atom, parameters, invisible, import
         self.role = role
-        self.arglist = False  # a comma between arguments or parameters (black's arglist)
+        self.arglist = (
+            False  # a comma between arguments or parameters (black's arglist)
+        )
         self.unary = False  # `-x`, `*args`, `**kwargs`: not a delimiter
         # keywords: comprehension, ternary or comparator (`not in`)
         self.priority_name = ""
@@ -172,7 +174,8 @@ TOKEN = re.compile(
 OPERATOR_KINDS = {**dict.fromkeys(OPENING, "OPEN"), **dict.fromkeys(CLOSING, "CLOSE")}
 OPERATOR_KINDS[","] = "COMMA"
 REFUSED_OPERATORS = {";", ":="} | {
-    op + "=" for op in ("+", "-", "*", "/", "//", "%", "@", "|", "&", "^", "<<", ">>", "**")
+    op + "="
+    for op in ("+", "-", "*", "/", "//", "%", "@", "|", "&", "^", "<<", ">>", "**")
 }
 TRIPLE_QUOTES = ("'" * 3, '"' * 3)
 
@@ -328,8 +331,14 @@ def add_invisible_parens(leaves: list[Leaf]) -> list[Leaf]:
     # `name: annotation = value`: black's ASSIGNMENTS include the annotation's colon
     colon = next((i for i, leaf in _top_level(leaves) if leaf.value == ":"), None)
     if colon is not None:
-        end = next(i for i, leaf in _top_level(leaves) if leaf.value == "=" or i == len(leaves) - 1)
-        leaves = invisible_pair(leaves, colon + 1, end if leaves[end].value == "=" else end + 1)
+        end = next(
+            i
+            for i, leaf in _top_level(leaves)
+            if leaf.value == "=" or i == len(leaves) - 1
+        )
+        leaves = invisible_pair(
+            leaves, colon + 1, end if leaves[end].value == "=" else end + 1
+        )
     return leaves
 
 
@@ -362,7 +371,8 @@ def _with_parens(leaves: list[Leaf]) -> list[Leaf]:
 
 def _def_parens(leaves: list[Leaf]) -> list[Leaf]:
     """Invisible parentheses around the return annotation and around parameter annotations
-    that are expressions (`str | None`), as black's visit_funcdef and visit_tname add them."""
+    that are expressions (`str | None`), as black's visit_funcdef and visit_tname add them.
+    """
     arrow = next((i for i, leaf in _top_level(leaves) if leaf.value == "->"), None)
     if arrow is not None:
         leaves = invisible_pair(leaves, arrow + 1, len(leaves) - 1)
@@ -404,15 +414,15 @@ class Line:
     fits needs no delimiters. Marks are replayed in black's order when first needed."""
 
     __slots__ = (
-        "depth",
-        "leaves",
-        "inside_brackets",
-        "_tracked_ids",
+        "_delimiters",
+        "_magic",
         "_should_split",
         "_split_opening",
         "_tracked",
-        "_magic",
-        "_delimiters",
+        "_tracked_ids",
+        "depth",
+        "inside_brackets",
+        "leaves",
         "whole",
     )
 
@@ -422,11 +432,15 @@ class Line:
         self.inside_brackets = inside_brackets
         self._tracked_ids: set[Leaf] | None = None  # the leaves a head line tracks
         self._should_split: bool | None = None
-        self._split_opening: Leaf | None = None  # a body's bracket, to decide should_split
+        self._split_opening: Leaf | None = (
+            None  # a body's bracket, to decide should_split
+        )
         self._tracked = False
         self._magic: Leaf | None = None
         self._delimiters: dict[Leaf, int] = {}
-        self.whole = False  # every leaf tracked, as for a statement (not a head or a tail)
+        self.whole = (
+            False  # every leaf tracked, as for a statement (not a head or a tail)
+        )
 
     def __str__(self) -> str:
         if not self.leaves:
@@ -451,7 +465,8 @@ class Line:
         """What black's BracketTracker finds on this line, from the depths and priorities
         measure() computed once for the statement: a body, an item or a statement line is
         balanced, so its depth-0 leaves are those at its first leaf's depth. A head tracks
-        only its complete bracket pairs, which hold no depth-0 delimiter; a tail nothing."""
+        only its complete bracket pairs, which hold no depth-0 delimiter; a tail nothing.
+        """
         if self._tracked:
             return
         self._tracked = True
@@ -525,7 +540,6 @@ class Line:
             yield index, leaf, len(leaf.prefix) + len(leaf.value)
 
 
-
 def measure(leaves: list[Leaf]) -> None:
     """black's BracketTracker.mark over a whole statement, once: each leaf's depth and its
     priority as a delimiter (given the leaf before it), each closing bracket's partner and
@@ -585,7 +599,9 @@ def _magic(line: Line, closing: Leaf) -> bool:
         return True
     opening = closing.opening_bracket
     if closing.value == "]":
-        return not (opening is not None and opening.role == "subscript" and closing.one_sequence)
+        return not (
+            opening is not None and opening.role == "subscript" and closing.one_sequence
+        )
     if line.is_import:
         return True
     return opening is not None and not closing.one_sequence
@@ -618,7 +634,11 @@ def split_before_priority(leaf: Leaf, previous: Leaf | None) -> int:
 
 def one_sequence_between(opening: Leaf, closing: Leaf) -> bool:
     """black's is_one_sequence_between with its default brackets: a one-element tuple."""
-    return opening.value in ("(", "") and closing.value in (")", "") and closing.one_sequence
+    return (
+        opening.value in ("(", "")
+        and closing.value in (")", "")
+        and closing.one_sequence
+    )
 
 
 def str_width(text: str) -> int:
@@ -644,7 +664,7 @@ def short_enough(line: Line, line_length: int = LINE_LENGTH) -> bool:
         return 4 * line.depth <= line_length
     if any(map(_WIDE, leaves)):
         return str_width(str(line)) <= line_length
-    width = 4 * line.depth + sum(map(_SIZE, leaves)) - len(leaves[0].prefix)
+    width: int = 4 * line.depth + sum(map(_SIZE, leaves)) - len(leaves[0].prefix)
     return width <= line_length
 
 
@@ -929,7 +949,9 @@ def rhs_with_omits(line: Line, force_parens: bool) -> Iterator[Line]:
         yield from right_hand_split(line, force_parens)
 
 
-def right_hand_split(line: Line, force_parens: bool, omit: Iterable[Leaf] = ()) -> Iterator[Line]:
+def right_hand_split(
+    line: Line, force_parens: bool, omit: Iterable[Leaf] = ()
+) -> Iterator[Line]:
     rhs = first_right_hand_split(line, set(omit))
     yield from maybe_split_omitting_optional_parens(rhs, line, force_parens, set(omit))
 
@@ -1028,11 +1050,14 @@ def can_omit_invisible_parens(rhs: RHS) -> bool:
     if priority == DOT_PRIORITY:
         return True
     first, second = line.leaves[0], line.leaves[1]
-    if first.kind == "OPEN" and second.kind != "CLOSE":
-        if _can_omit_opening_paren(line, first):
-            return True
+    if (
+        first.kind == "OPEN"
+        and second.kind != "CLOSE"
+        and _can_omit_opening_paren(line, first)
+    ):
+        return True
     penultimate, last = line.leaves[-2], line.leaves[-1]
-    if last.value in (")", "}") or (
+    if (last.kind == "CLOSE" and last.value in (")", "", "}")) or (
         last.value == "]"
         and last.opening_bracket is not None
         and last.opening_bracket.role != "subscript"
@@ -1047,20 +1072,18 @@ def can_omit_invisible_parens(rhs: RHS) -> bool:
 def _can_omit_opening_paren(line: Line, first: Leaf) -> bool:
     remainder = False
     length = 4 * line.depth
-    index = -1
-    for index, leaf, leaf_length in line.lengths():
+    for _, leaf, leaf_length in line.lengths():
         if leaf.kind == "CLOSE" and leaf.opening_bracket is first:
             remainder = True
         if remainder:
             length += leaf_length
             if length > LINE_LENGTH:
-                break
+                return False
             if leaf.kind == "OPEN":
                 remainder = False
-    else:
-        if len(line.leaves) == index + 1:
-            return True
-    return False
+    return (
+        True  # the whole line was read (black stops early only at multi-line strings)
+    )
 
 
 def _can_omit_closing_paren(line: Line, last: Leaf) -> bool:

@@ -72,7 +72,9 @@ def build(job: Job) -> Generated:
         files = formatter.format_files(rendered)
     except Exception as error:
         problems = validation()  # an invalid spec's own errors explain the failure
-        if isinstance(error, (AttributeError, KeyError, TypeError, ValueError, IndexError)):
+        if isinstance(
+            error, (AttributeError, KeyError, TypeError, ValueError, IndexError)
+        ):
             _explain(source, problems, error)
         raise
     problems = validation()

@@ -61,7 +61,9 @@ def start(source: SourceFile, *, lenient: bool = False) -> Callable[[], list[Fin
 
     def result() -> list[Finding]:
         problems = child()
-        return judge(validate(source) if problems is None else problems, lenient=lenient)
+        return judge(
+            validate(source) if problems is None else problems, lenient=lenient
+        )
 
     return result
 
