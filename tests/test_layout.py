@@ -75,7 +75,7 @@ SHAPES = {
     "a delete": f"del mapping_{LONG}[key_{LONG}], other_{LONG}\n",
     "wide characters": f'label = describe("{"漢字" * 30}", "{LONG}")\n',
     "quotes and escapes in strings": (
-        f"text = join('it\\'s \"quoted\" {LONG}', \"# not a comment {LONG}\", '\"\"\"')\n"
+        f'text = join(\'it\\\'s "quoted" {LONG}\', "# not a comment {LONG}", \'"""\')\n'
     ),
     "a subscript": f"value = mapping_{LONG}[key_{LONG}][other_key_{LONG}]\n",
     "empty brackets and dotted access": f"x = a.b().c({LONG}).d[0].e({LONG}, {LONG})\n",
@@ -132,7 +132,9 @@ def test_the_templates_need_no_black(spec: Path) -> None:
     would print it."""
     for path, text in _rendered(spec).items():
         if path.endswith(".py"):
-            assert layout.lay_out(text) == black.format_str(text, mode=black_mode()), path
+            assert layout.lay_out(text) == black.format_str(
+                text, mode=black_mode()
+            ), path
 
 
 def test_files_split_between_two_processes_come_out_the_same(
