@@ -336,7 +336,7 @@ def main() -> None:
     parser.add_argument(
         "--large-runs",
         type=int,
-        default=1,
+        default=5,
         help="runs for the corpus total and the two large specs (full mode)",
     )
     options = parser.parse_args()
