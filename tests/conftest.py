@@ -96,6 +96,7 @@ RUFF_CHECK = [
     "py310",
 ]
 PYTEST_QUIET = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+BLACK_CHECK = [PYTHON, "-m", "black", "--check", "--quiet", "--target-version", "py310"]
 
 
 @pytest.fixture

@@ -19,7 +19,15 @@ from generator.parser import parse
 from generator.pipeline import generate
 from generator.validator import resolve_pointer
 
-from .conftest import MYPY_STRICT, PYTEST_QUIET, ROOT, RUFF_CHECK, make_job, run
+from .conftest import (
+    BLACK_CHECK,
+    MYPY_STRICT,
+    PYTEST_QUIET,
+    ROOT,
+    RUFF_CHECK,
+    make_job,
+    run,
+)
 
 CORPUS = Path(
     os.environ.get("CONNECTOR_CODEGEN_CORPUS", ROOT.parent / "shared" / "corpus")
@@ -95,6 +103,19 @@ def test_every_corpus_client_passes_mypy_strict_and_ruff(
     ]
     for result in in_parallel(commands):
         assert result.returncode == 0, result.stdout[-5000:]
+
+
+def test_every_corpus_client_is_black_formatted(
+    corpus_output: dict[str, Path],
+) -> None:
+    """The layout stage, not black, formats generated code: black must find nothing to change
+    in any file of the forty packages."""
+    commands = [
+        ([*BLACK_CHECK, *names], folder)
+        for folder, names in groups(corpus_output).items()
+    ]
+    for result in in_parallel(commands):
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
 
 
 def test_every_corpus_client_passes_its_generated_tests(
