@@ -208,7 +208,7 @@ def _is_operand_end(leaf: Leaf | None) -> bool:
     if leaf is None:
         return False
     if leaf.kind == "NAME":
-        return leaf.value not in KEYWORDS or leaf.value in ("None", "True", "False")
+        return leaf.value not in KEYWORDS
     return leaf.kind in ("NUMBER", "STRING", "CLOSE")
 
 
@@ -1245,18 +1245,20 @@ def lay_out(source: str) -> str:
             out.append(text)
             in_docstring = '"""' not in text
             continue
-        if text.lstrip().startswith('"""'):
+        code = text.lstrip()
+        if code.startswith('"""'):
             out.append(text)
             in_docstring = text.count('"""') == 1
+            continue
+        if code.startswith("#"):  # black never splits a comment
+            out.append(text)
             continue
         if text.endswith(("(", "[", "{")):
             depth = _bracket_balance(text)
             if depth > 0:
                 statement = [text]
                 continue
-        if text.lstrip().startswith("#") or (
-            str_width(text) <= LINE_LENGTH and not _TRAILING_COMMA.search(text)
-        ):
+        if str_width(text) <= LINE_LENGTH and not _TRAILING_COMMA.search(text):
             out.append(text)
             continue
         out.extend(_split_once(text, done))
