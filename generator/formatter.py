@@ -1,9 +1,10 @@
 """Stage 5, format: black's output, computed without black where possible.
 
-The templates print black's spacing, quotes and blank lines; `layout` splits long statements
-with black's algorithm, about twenty-five times faster than running black. A file holding a
-statement that `layout` does not cover (a user's template may print anything) is formatted
-by black itself, in-process, with a fixed mode so that output is the same everywhere.
+The built-in templates print black's spacing, quotes and blank lines; `layout` splits long
+statements with black's algorithm, about twenty-five times faster than running black. A file
+rendered from a user's template (the tests compare `layout` with black on the built-in ones
+only), or holding a statement `layout` does not cover, is formatted by black itself,
+in-process, with a fixed mode so that output is the same everywhere.
 """
 
 from __future__ import annotations
@@ -21,23 +22,37 @@ if TYPE_CHECKING:
 PARALLEL_MIN_CHARS = 2_000_000
 
 
-def format_files(rendered: dict[str, str]) -> dict[str, str]:
-    """Every file formatted; a large package's Python files shared between two processes."""
+def format_files(
+    rendered: dict[str, str], by_black: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Every file formatted; a large package's Python files shared between two processes.
+
+    Files in `by_black` (rendered from a user's templates, which the tests never compared
+    with black) are formatted by black itself."""
     sizes = {path: len(text) for path, text in rendered.items() if path.endswith(".py")}
     if sum(sizes.values()) < PARALLEL_MIN_CHARS or not forking.available():
-        return {path: format_source(path, text) for path, text in rendered.items()}
+        return _format(rendered, list(rendered), by_black)
     mine, theirs = _halves(sizes)
-    child = forking.start(lambda: _format(rendered, theirs))
+    child = forking.start(lambda: _format(rendered, theirs, by_black))
     try:
-        formatted = _format(rendered, mine)
+        formatted = _format(rendered, mine, by_black)
     finally:
         done = child()  # waited for even when this half failed: no child is left behind
-    formatted.update(done or _format(rendered, theirs))
+    formatted.update(done or _format(rendered, theirs, by_black))
     return {path: formatted.get(path, text) for path, text in rendered.items()}
 
 
-def _format(rendered: dict[str, str], paths: list[str]) -> dict[str, str]:
-    return {path: format_source(path, rendered[path]) for path in paths}
+def _format(
+    rendered: dict[str, str], paths: list[str], by_black: frozenset[str]
+) -> dict[str, str]:
+    return {
+        path: (
+            format_with_black(path, rendered[path])
+            if path in by_black and path.endswith(".py")
+            else format_source(path, rendered[path])
+        )
+        for path in paths
+    }
 
 
 def _halves(sizes: dict[str, int]) -> tuple[list[str], list[str]]:

@@ -69,7 +69,8 @@ def build(job: Job) -> Generated:
             header(job.spec_name, source.digest), job.with_tests, job.templates
         )
         rendered = render.render(api, options)
-        files = formatter.format_files(rendered)
+        by_black = render.overridden_outputs(job.templates, job.with_tests)
+        files = formatter.format_files(rendered, frozenset(by_black))
     except Exception as error:
         problems = validation()  # an invalid spec's own errors explain the failure
         if isinstance(

@@ -149,6 +149,17 @@ def all_order(names: object) -> list[str]:
 _DIGITS = re.compile(r"(\d+)")
 
 
+def overridden_outputs(overrides: Path | None, with_tests: bool) -> set[str]:
+    """The package paths rendered from a user's template rather than a built-in one."""
+    if overrides is None:
+        return set()
+    return {
+        path
+        for name, path in template_names(with_tests)
+        if (overrides / name).is_file()
+    }
+
+
 def template_sources(overrides: Path | None, with_tests: bool) -> dict[str, str]:
     """The text of every template a generation uses, for the manifest's fingerprint: the
     user's override when there is one, as jinja2's FileSystemLoader would find it."""

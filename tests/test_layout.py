@@ -9,7 +9,8 @@ import pytest
 
 from generator import bundler, formatter, layout, loader, parser, render
 from generator.formatter import black_mode
-from tests.conftest import LEDGER_SPEC, TWILIO_SPEC
+from generator.pipeline import build
+from tests.conftest import LEDGER_SPEC, TWILIO_SPEC, make_job
 
 HOSTILE_SPEC = Path(__file__).parent / "specs" / "hostile.json"
 
@@ -144,3 +145,26 @@ def test_files_split_between_two_processes_come_out_the_same(
     alone = formatter.format_files(rendered)
     monkeypatch.setattr(formatter, "PARALLEL_MIN_CHARS", 0)
     assert formatter.format_files(rendered) == alone
+
+
+def test_a_file_from_a_user_template_is_formatted_by_black(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The port is compared with black on the built-in templates only: a user's template
+    goes through black itself, and the other files do not."""
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    builtin = render.builtin_templates() / "errors.py.jinja"
+    (overrides / "errors.py.jinja").write_text(builtin.read_text(), encoding="utf-8")
+    by_black: list[str] = []
+    original = formatter.format_with_black
+
+    def spy(path: str, source: str) -> str:
+        by_black.append(path)
+        return original(path, source)
+
+    monkeypatch.setattr(formatter, "format_with_black", spy)
+    job = make_job(TWILIO_SPEC, tmp_path / "out", templates=overrides)
+    files = build(job).files
+    assert by_black == ["errors.py"]
+    assert files["errors.py"] == black.format_str(files["errors.py"], mode=black_mode())
