@@ -410,8 +410,9 @@ def _def_parens(leaves: list[Leaf]) -> list[Leaf]:
 
 
 class Line:
-    """black's Line, with its bracket tracking done lazily: most lines fit, and a line that
-    fits needs no delimiters. Marks are replayed in black's order when first needed."""
+    """black's Line. Its delimiters and magic trailing comma are derived, when first asked
+    for, from what measure() found for the whole statement: most lines fit and never ask.
+    """
 
     __slots__ = (
         "_delimiters",
@@ -430,17 +431,16 @@ class Line:
         self.depth = depth
         self.leaves: list[Leaf] = []
         self.inside_brackets = inside_brackets
-        self._tracked_ids: set[Leaf] | None = None  # the leaves a head line tracks
-        self._should_split: bool | None = None
-        self._split_opening: Leaf | None = (
-            None  # a body's bracket, to decide should_split
-        )
+        # which leaves black's tracker sees: all of a body or an item (inside_brackets)
+        # or of a statement (whole), a head's complete bracket pairs, none of a tail
+        self.whole = False
+        self._tracked_ids: set[Leaf] | None = None
         self._tracked = False
         self._magic: Leaf | None = None
         self._delimiters: dict[Leaf, int] = {}
-        self.whole = (
-            False  # every leaf tracked, as for a statement (not a head or a tail)
-        )
+        # a body's bracket, from which should_split_rhs is decided when first asked
+        self._split_opening: Leaf | None = None
+        self._should_split: bool | None = None
 
     def __str__(self) -> str:
         if not self.leaves:
@@ -537,7 +537,7 @@ class Line:
     def lengths(self, reverse: bool = False) -> Iterator[tuple[int, Leaf, int]]:
         indexed = list(enumerate(self.leaves))
         for index, leaf in reversed(indexed) if reverse else indexed:
-            yield index, leaf, len(leaf.prefix) + len(leaf.value)
+            yield index, leaf, leaf.size
 
 
 def measure(leaves: list[Leaf]) -> None:
@@ -1116,13 +1116,8 @@ def trailers_to_omit(line: Line) -> Iterator[set[Leaf]]:
             if leaf is opening:
                 opening = None
             elif leaf.kind == "CLOSE":
-                if (
-                    previous
-                    and previous.kind == "COMMA"
-                    and leaf.opening_bracket is not None
-                    and not one_sequence_between(leaf.opening_bracket, leaf)
-                ):
-                    break
+                if _closes_after_a_trailing_comma(leaf, previous):
+                    break  # never omit a pair with a trailing comma: it must explode
                 inner.add(leaf)
         elif leaf.kind == "CLOSE":
             if previous and previous.kind == "OPEN":
@@ -1133,16 +1128,20 @@ def trailers_to_omit(line: Line) -> Iterator[set[Leaf]]:
                 omit.update(inner)
                 inner.clear()
                 yield omit
-            if (
-                previous
-                and previous.kind == "COMMA"
-                and leaf.opening_bracket is not None
-                and not one_sequence_between(leaf.opening_bracket, leaf)
-            ):
+            if _closes_after_a_trailing_comma(leaf, previous):
                 break
             if leaf.value:
                 opening = leaf.opening_bracket
                 closing = leaf
+
+
+def _closes_after_a_trailing_comma(closing: Leaf, previous: Leaf | None) -> bool:
+    return (
+        previous is not None
+        and previous.kind == "COMMA"
+        and closing.opening_bracket is not None
+        and not one_sequence_between(closing.opening_bracket, closing)
+    )
 
 
 def delimiter_split(line: Line, force_parens: bool) -> Iterator[Line]:
