@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.pipeline import Generated, Job, build
-from generator.writer import MANIFEST, pending_swap, read_manifest, sha256
+from generator.records import MANIFEST, read_manifest, sha256
+from generator.writer import Places, pending_journal
 
 
 @dataclass(frozen=True)
@@ -37,20 +38,21 @@ def check(job: Job) -> list[Stale]:
 
 def _compare(generated: Generated) -> list[Stale]:
     package_dir = generated.package_dir
-    if pending_swap(package_dir):
+    places = Places.of(package_dir)
+    if pending_journal(places) is not None:
         reason = "a generation was interrupted while replacing files; run generate to complete it"
         return [Stale(package_dir, reason, "")]
-    old = read_manifest(package_dir)
+    old = read_manifest(places.package)
     new_inputs = json.loads(generated.files[MANIFEST])["inputs"]
-    input_changes = _input_changes(old["inputs"] if old else None, new_inputs)
+    input_changes = _input_changes(old.inputs if old else None, new_inputs)
     stale = []
     for path, expected in sorted(generated.files.items()):
-        actual = _read(package_dir / path)
+        actual = places.package.read_text(path)
         if actual == expected:
             continue
         if actual is None:
             reason = "missing: generate would create it"
-        elif old is not None and old["files"].get(path) not in (None, sha256(actual)):
+        elif old is not None and old.files.get(path) not in (None, sha256(actual)):
             reason = "edited by hand since it was generated"
         elif path == MANIFEST and old is None:
             reason = "no manifest: this folder was not written by generate"
@@ -61,8 +63,8 @@ def _compare(generated: Generated) -> list[Stale]:
         stale.append(
             Stale(package_dir / path, reason, _diff(path, actual or "", expected))
         )
-    for path in sorted(set(old["files"] if old else ()) - set(generated.files)):
-        if (package_dir / path).exists():
+    for path in sorted(set(old.files if old else ()) - set(generated.files)):
+        if places.package.exists(path):
             stale.append(
                 Stale(
                     package_dir / path,
@@ -106,13 +108,6 @@ def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     ):
         changes.append(f"the generator changed (now {new['generator']})")
     return "; ".join(changes)
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _diff(path: str, actual: str, expected: str) -> str:

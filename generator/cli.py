@@ -13,6 +13,7 @@ import click
 
 from generator import __version__
 from generator.config import ClientConfig, Config, load_config
+from generator.disk import lock_output
 from generator.errors import EXIT_STALE, Finding, GeneratorError, SpecError
 from generator.pipeline import Job, spec_name
 
@@ -175,25 +176,29 @@ def generate(
     force: bool = False,
 ) -> None:
     """Generate the client package (written only when every stage succeeded)."""
+    for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
+        _generate_one(job, force)  # the write takes the output folder's lock
+
+
+def _generate_one(job: Job, force: bool) -> None:
     from generator import fastpath
     from generator.pipeline import generate as run
 
-    for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
-        known = fastpath.current(job)
-        if known is not None:  # what a full run would print, and write nothing
-            _print_warnings(known.warnings)
-            click.echo(
-                f"{_display(known.package_dir)}: 0 written,"
-                f" {known.file_count} unchanged, 0 removed"
-            )
-            continue
-        generated, report = run(job, force=force)
-        fastpath.remember(job, generated.package_dir, generated.warnings)
-        _print_warnings(generated.warnings)
+    known = fastpath.current(job)
+    if known is not None:  # what a full run would print, and write nothing
+        _print_warnings(known.warnings)
         click.echo(
-            f"{_display(generated.package_dir)}: {len(report.written)} written,"
-            f" {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+            f"{_display(known.package_dir)}: 0 written,"
+            f" {known.file_count} unchanged, 0 removed"
         )
+        return
+    generated, report = run(job, force=force)
+    fastpath.remember(job, generated.package_dir, generated.warnings)
+    _print_warnings(generated.warnings)
+    click.echo(
+        f"{_display(generated.package_dir)}: {len(report.written)} written,"
+        f" {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+    )
 
 
 @main.command()
@@ -222,13 +227,14 @@ def check(
     stale = []
     try:
         for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
-            if fastpath.current(job) is None:
-                stale += run(job)
-    except SpecError as error:
+            with lock_output(job.output, wait=False, what="check"):
+                if fastpath.current(job) is None:
+                    stale += run(job)
+    except GeneratorError as error:
         if quiet:
             raise SystemExit(error.exit_code) from None
         if output_format == "json":
-            _print_findings(error.findings)
+            _print_findings(error.findings or [Finding(error.message)])
         raise
     if quiet:
         raise SystemExit(EXIT_STALE if stale else 0)

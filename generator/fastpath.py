@@ -25,7 +25,8 @@ from typing import Any
 
 from generator.errors import Finding, GeneratorError
 from generator.pipeline import Job, job_inputs
-from generator.writer import MANIFEST, pending_swap, read_manifest, sha256
+from generator.records import MANIFEST, read_manifest, sha256
+from generator.writer import Places
 
 DISABLE_ENV = "CONNECTOR_CODEGEN_NO_CACHE"
 TOOLS = ("black", "jinja2", "openapi-spec-validator")
@@ -78,29 +79,33 @@ def _current(job: Job) -> Current | None:
     source = load_spec(job.spec, job.spec_name)
     package = job.package or _default_package(source.data)
     package_dir = job.output / package
-    manifest = read_manifest(package_dir)
-    if manifest is None or pending_swap(package_dir):
+    places = Places.of(package_dir)
+    manifest = read_manifest(places.package)
+    # an interrupted generation, or one's leftovers, is the full run's to finish or clean up
+    leftovers = (places.journal, f".{places.journal}.tmp", places.staging.root.name)
+    if manifest is None or any(places.beside.exists(name) for name in leftovers):
         return None
     inputs = job_inputs(job, source.digest, package)
-    references = manifest["inputs"].get("references")
+    references = manifest.inputs.get("references")
     if references:
         inputs["references"] = {
             name: text_digest(_reference_path(job, name).read_text(encoding="utf-8"))
             for name in references
         }
-    if inputs != manifest["inputs"]:
+    if inputs != manifest.inputs:
         return None
     record = json.loads(_record_path(package_dir).read_text(encoding="utf-8"))
-    manifest_text = (package_dir / MANIFEST).read_text(encoding="utf-8")
+    manifest_text = places.package.read_text(MANIFEST) or ""
     if record["key"] != _key(job, inputs) or record["manifest"] != sha256(
         manifest_text
     ):
         return None
-    for path, digest in manifest["files"].items():
-        if sha256((package_dir / path).read_bytes().decode("utf-8")) != digest:
+    for path, digest in manifest.files.items():
+        text = places.package.read_text(path)
+        if text is None or sha256(text) != digest:
             return None
     warnings = tuple(Finding(**finding) for finding in record["warnings"])
-    return Current(package_dir, len(manifest["files"]) + 1, warnings)
+    return Current(package_dir, len(manifest.files) + 1, warnings)
 
 
 def _default_package(data: Any) -> str:

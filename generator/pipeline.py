@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from generator import __version__
 from generator.errors import Finding, GeneratorError, SpecError
-from generator.writer import MANIFEST, WriteReport, manifest_text, write_package
+from generator.records import MANIFEST, Manifest
+from generator.writer import WriteReport, write_package
 
 if TYPE_CHECKING:  # imported when a stage runs, so that `check` starts fast
     from generator.loader import SourceFile
@@ -82,7 +83,7 @@ def build(job: Job) -> Generated:
     inputs = job_inputs(job, source.digest, api.package)
     if source.references:  # other files of the spec's folder that references read
         inputs["references"] = source.references
-    files[MANIFEST] = manifest_text(inputs, files)
+    files[MANIFEST] = Manifest.text(inputs, files)
     package_dir = job.output / api.package
     return Generated(api.package, package_dir, files, (*problems, *api.warnings))
 
@@ -101,7 +102,7 @@ def job_inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
     output is stale. Tool versions (black, jinja2) are left out so that the committed output does
     not change with a patch release of either."""
     from generator import render
-    from generator.writer import sha256
+    from generator.records import sha256
 
     templates = render.template_sources(job.templates, job.with_tests)
     return {
@@ -128,5 +129,10 @@ def generator_fingerprint() -> str:
 
 
 def generate(job: Job, *, force: bool = False) -> tuple[Generated, WriteReport]:
+    from generator.disk import lock_output
+
     generated = build(job)
-    return generated, write_package(generated.package_dir, generated.files, force=force)
+    with lock_output(job.output, wait=True, what="generate"):
+        return generated, write_package(
+            generated.package_dir, generated.files, force=force
+        )

@@ -6,57 +6,50 @@ and the inputs they were made from. A generation:
 1. stages every changed file, complete, in a sibling folder `.<package>.staging/`;
 2. writes the journal `.<package>.journal.json` (atomically): the commit point, listing the
    files to move in and the stale files to remove;
-3. moves each staged file into the package folder (`os.replace`, atomic per file), removes the
-   stale files, the manifest last of all;
+3. moves each staged file but the manifest into the package folder (`os.replace`, atomic per
+   file), removes the stale files, and moves the new manifest in last of all;
 4. deletes the journal and the staging folder.
 
 Killed before step 2, the old output is intact and the next run discards the staging folder;
-killed after it, the next `generate` finds the journal and completes the swap (`check` reports
-it, and writes nothing). Unchanged files are never rewritten, and files the manifest does not
-list (yours, `__pycache__`) are never touched.
+killed after it, the package folder may hold old and new files side by side until the next
+`generate` completes the swap from the journal (`check` reports it, exit 1, and writes nothing).
+An I/O error during step 3 is rolled back from the old texts held in memory. Unchanged files are
+never rewritten, and files the manifest does not list (yours, `__pycache__`) are never touched:
+a journal may move in only files the new manifest lists and remove only files the old one lists.
+All file operations go through `disk.Tree`, which refuses symbolic links.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from generator.disk import DiskError, Tree
 from generator.errors import GeneratorError
+from generator.records import (
+    MANIFEST,
+    Journal,
+    Manifest,
+    UntrustedRecord,
+    parse_journal,
+    parse_manifest,
+    read_manifest,
+)
 
-MANIFEST = ".connector-codegen.json"
-# Test hook: the name of a step at which the writer kills its own process (SIGKILL).
+# Test hook: `step` or `step:N` kills the process (SIGKILL) at the Nth time it reaches `step`.
 CRASH_ENV = "CONNECTOR_CODEGEN_CRASH_AT"
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def manifest_text(inputs: dict[str, Any], files: dict[str, str]) -> str:
-    hashes = {path: sha256(text) for path, text in sorted(files.items())}
-    manifest = {"inputs": inputs, "files": hashes}
-    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
-
-
-def read_manifest(package_dir: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((package_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if isinstance(data, dict) and isinstance(data.get("files"), dict):
-        return data
-    return None
-
-
-def previously_written(package_dir: Path) -> set[str]:
-    manifest = read_manifest(package_dir)
-    return set(manifest["files"]) if manifest else set()
+CRASH_STEPS = (
+    "writing",
+    "staging",
+    "committed",
+    "moving",
+    "removing",
+    "manifest",
+    "journal",
+)
 
 
 def staging_dir(package_dir: Path) -> Path:
@@ -67,9 +60,25 @@ def journal_path(package_dir: Path) -> Path:
     return package_dir.with_name(f".{package_dir.name}.journal.json")
 
 
-def pending_swap(package_dir: Path) -> bool:
-    """Whether a generation was interrupted after its commit point."""
-    return journal_path(package_dir).is_file()
+@dataclass(frozen=True)
+class Places:
+    """The three managed places of one package, each behind the link guard."""
+
+    package: Tree
+    staging: Tree
+    beside: Tree  # the output folder, trusted, for the journal
+    journal: str  # the journal's name inside `beside`
+
+    @staticmethod
+    def of(package_dir: Path) -> Places:
+        output = package_dir.parent.resolve()  # --output is resolved once and trusted
+        package = output / package_dir.name
+        return Places(
+            Tree(package),
+            Tree(staging_dir(package)),
+            Tree(output),
+            journal_path(package).name,
+        )
 
 
 @dataclass(frozen=True)
@@ -79,102 +88,179 @@ class WriteReport:
     removed: list[str]
 
 
+def pending_journal(places: Places) -> Journal | None:
+    """The journal of a generation interrupted after its commit point, validated; None when
+    there is none."""
+    text = places.beside.read_text(places.journal)
+    if text is None:
+        return None
+    journal = parse_journal(text, places.beside.path(places.journal))
+    _check_journal(places, journal)
+    return journal
+
+
 def write_package(
     package_dir: Path, files: dict[str, str], *, force: bool
 ) -> WriteReport:
     """Make the package folder hold exactly `files` (path -> text, the manifest included)."""
-    recover(package_dir)
-    _check_ownership(package_dir, force)
-    changed = [
-        path
-        for path in sorted(files)
-        if _current_text(package_dir / path) != files[path]
-    ]
-    stale = sorted(previously_written(package_dir) - set(files))
+    places = Places.of(package_dir)
+    recover(places, force=force)
+    manifest = _trusted_manifest(places, force)
+    _check_ownership(places.package, force, manifest)
+    old = {path: places.package.read_text(path) for path in sorted(files)}
+    changed = [path for path in sorted(files) if old[path] != files[path]]
+    stale = sorted(set(manifest.files if manifest else ()) - set(files))
+    for path in stale:
+        old[path] = places.package.read_text(path)
     unchanged = [path for path in sorted(files) if path not in changed]
     if not changed and not stale:
         return WriteReport([], unchanged, [])
-    staging = staging_dir(package_dir)
-    for path in changed:
-        _atomic_write(staging / path, files[path])
-        _crash_point("staging")
-    _atomic_write(
-        journal_path(package_dir), json.dumps({"move": changed, "remove": stale})
-    )
+    _stage(places, {path: files[path] for path in changed})
+    journal = Journal(tuple(changed), tuple(stale))
+    places.beside.write_atomic(places.journal, journal.text())
     _crash_point("committed")
-    _swap(package_dir)
+    try:
+        _swap(places, journal)
+    except DiskError as error:
+        _roll_back(places, journal, old, error)
     return WriteReport(changed, unchanged, stale)
 
 
-def recover(package_dir: Path) -> None:
-    """Finish a generation interrupted after its commit point; drop one interrupted before."""
-    if pending_swap(package_dir):
-        _swap(package_dir)
-    elif staging_dir(package_dir).exists():
-        shutil.rmtree(staging_dir(package_dir))
-    journal = journal_path(package_dir)
-    journal.with_name(f".{journal.name}.tmp").unlink(
-        missing_ok=True
-    )  # a journal never committed
+def recover(places: Places, *, force: bool) -> None:
+    """Finish a generation interrupted after its commit point; drop one interrupted before.
+    With `force`, a journal that cannot be trusted is discarded instead of refused."""
+    try:
+        journal = pending_journal(places)
+    except UntrustedRecord:
+        if not force:
+            raise
+        places.beside.remove(places.journal)
+        journal = None
+    if journal is not None:
+        _swap(places, journal)
+    places.staging.remove_all()
+    places.beside.remove(f".{places.journal}.tmp")  # a journal never committed
 
 
-def _swap(package_dir: Path) -> None:
-    journal = json.loads(journal_path(package_dir).read_text(encoding="utf-8"))
-    staging = staging_dir(package_dir)
-    # The manifest moves last: until then the old one still lists every file it wrote.
-    for path in sorted(journal["move"], key=lambda p: (p == MANIFEST, p)):
-        source = staging / path
-        if source.exists():  # absent: moved before an interruption
-            (package_dir / path).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, package_dir / path)
-            _crash_point("swapping")
-    for path in journal["remove"]:
-        (package_dir / path).unlink(missing_ok=True)
-        _remove_empty_parents(package_dir / path, package_dir)
-    journal_path(package_dir).unlink()
-    shutil.rmtree(staging, ignore_errors=True)
+def _trusted_manifest(places: Places, force: bool) -> Manifest | None:
+    try:
+        return read_manifest(places.package)
+    except UntrustedRecord:
+        if force:
+            return None
+        raise
 
 
-def _check_ownership(package_dir: Path, force: bool) -> None:
-    if package_dir.exists() and not package_dir.is_dir():
-        raise GeneratorError(f"{package_dir} exists and is not a folder")
-    if force or not package_dir.is_dir() or read_manifest(package_dir) is not None:
+def _check_ownership(package: Tree, force: bool, manifest: Manifest | None) -> None:
+    root = package.path()
+    if os.path.lexists(root) and not root.is_dir():
+        raise GeneratorError(f"{root} exists and is not a folder")
+    if force or not root.is_dir() or manifest is not None:
         return
-    if any(package_dir.iterdir()):
+    if any(root.iterdir()):
         raise GeneratorError(
-            f"{package_dir} exists and was not written by connector-codegen (no {MANIFEST});"
+            f"{root} exists and was not written by connector-codegen (no {MANIFEST});"
             " use --force to generate into it anyway"
         )
 
 
-def _current_text(path: Path) -> str | None:
+def _stage(places: Places, files: dict[str, str]) -> None:
+    places.staging.remove_all()
     try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+        for path, text in files.items():
+            places.staging.write_atomic(
+                path, text, on_half=lambda: _crash_point("writing")
+            )
+            _crash_point("staging")
+    except DiskError:
+        _quietly(places.staging.remove_all)
+        raise
 
 
-def _atomic_write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    data = text.encode("utf-8")
-    with open(temporary, "wb") as stream:
-        stream.write(data[: len(data) // 2])
-        stream.flush()
-        _crash_point("writing")
-        stream.write(data[len(data) // 2 :])
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, target)
+def _check_journal(places: Places, journal: Journal) -> None:
+    """A journal may move in only what the new manifest lists and remove only what the old one
+    lists (the old manifest stays in place until the removals are done)."""
+    journal_file = places.beside.path(places.journal)
+    new_text = places.staging.read_text(MANIFEST)
+    if (
+        new_text is None
+    ):  # the new manifest is in place: nothing is left but to clean up
+        return
+    new = parse_manifest(new_text, places.staging.path(MANIFEST))
+    for path in journal.move:
+        if path != MANIFEST and path not in new.files:
+            raise UntrustedRecord(
+                journal_file, f"entry {path!r} under 'move' is not in the new manifest"
+            )
+    old = read_manifest(places.package)
+    listed = set(old.files) if old else set()
+    for path in journal.remove:
+        if path not in listed:
+            raise UntrustedRecord(
+                journal_file, f"entry {path!r} under 'remove' is not in the manifest"
+            )
 
 
-def _remove_empty_parents(path: Path, stop: Path) -> None:
-    folder = path.parent
-    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+def _swap(places: Places, journal: Journal) -> None:
+    # Once the new manifest is in place every move and removal is done: only cleaning up is left.
+    if places.staging.exists(MANIFEST):
+        for path in journal.move:
+            if path != MANIFEST and places.staging.exists(
+                path
+            ):  # absent: moved already
+                places.package.move_in(places.staging.path(path), path)
+                _crash_point("moving")
+        for path in journal.remove:
+            places.package.remove(path)
+            _crash_point("removing")
+        places.package.move_in(places.staging.path(MANIFEST), MANIFEST)
+        _crash_point("manifest")
+    places.beside.remove(places.journal)
+    _crash_point("journal")
+    places.staging.remove_all()
+
+
+def _roll_back(
+    places: Places, journal: Journal, old: dict[str, str | None], error: DiskError
+) -> None:
+    """Put back the old texts after an I/O error in the swap, then re-raise the error; if even
+    that fails, the journal stays for the next run to complete."""
+    try:
+        for path in (*journal.move, *journal.remove):
+            text = old[path]
+            if places.package.read_text(path) == text:
+                continue
+            if text is None:
+                places.package.remove(path)
+            else:
+                places.package.write_atomic(path, text)
+        places.beside.remove(places.journal)
+        places.staging.remove_all()
+    except DiskError:
+        raise DiskError(
+            f"{error.message}; the old output could not be put back either, so the"
+            " generation is pending: run generate again once the cause is fixed"
+        ) from None
+    raise DiskError(f"{error.message}; the old output was put back") from None
+
+
+def _quietly(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except DiskError:
+        pass
+
+
+_crash_counts: dict[str, int] = {}
 
 
 def _crash_point(step: str) -> None:
-    if os.environ.get(CRASH_ENV) == step:
+    wanted = os.environ.get(CRASH_ENV)
+    if not wanted:
+        return
+    name, _, nth = wanted.partition(":")
+    if name != step:
+        return
+    _crash_counts[step] = _crash_counts.get(step, 0) + 1
+    if _crash_counts[step] == int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from generator import __version__
-from generator.writer import MANIFEST
+from generator.records import MANIFEST
 
 from .conftest import TWILIO_SPEC, invoke, tree
 

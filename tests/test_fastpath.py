@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import checker, fastpath, pipeline
-from generator.writer import MANIFEST
+from generator.records import MANIFEST
 
 from .conftest import invoke
 

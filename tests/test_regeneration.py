@@ -10,9 +10,9 @@ import pytest
 
 from generator import pipeline
 from generator.cli import colorize_diff, use_color
-from generator.writer import CRASH_ENV, MANIFEST, journal_path, staging_dir
+from generator.records import MANIFEST
 
-from .conftest import PYTHON, TWILIO_SPEC, invoke, run, tree
+from .conftest import TWILIO_SPEC, invoke
 
 PACKAGE = "library_catalog_connector"
 
@@ -91,47 +91,6 @@ def test_diffs_are_coloured_on_a_terminal_unless_no_color() -> None:
         and "\x1b[32m+new" in coloured
         and " same\n" in coloured
     )
-
-
-@pytest.mark.parametrize(
-    ("step", "outcome"),
-    [
-        ("writing", "old"),  # killed half-way through writing a staged file
-        ("staging", "old"),  # killed between two staged files
-        ("committed", "pending"),  # killed right after the journal was written
-        ("swapping", "pending"),  # killed after moving the first file in
-    ],
-)
-def test_a_killed_generation_leaves_the_old_output_or_a_swap_the_next_run_completes(
-    project: Path, step: str, outcome: str
-) -> None:
-    generate = [PYTHON, "-m", "generator", "generate"]
-    assert run(generate, project).returncode == 0
-    package = project / "out" / PACKAGE
-    old = tree(package)
-    spec = project / "spec" / "library.json"
-    spec.write_text(spec.read_text().replace("Books on a shelf", "Books on one shelf"))
-    killed = run(generate, project, {CRASH_ENV: step})
-    assert killed.returncode == -9, killed.stderr
-    if outcome == "old":
-        assert tree(package) == old
-        assert not journal_path(package).exists()
-    else:
-        assert journal_path(package).exists()
-        before = tree(project)
-        checked = run([PYTHON, "-m", "generator", "check"], project)
-        assert checked.returncode == 1
-        assert (
-            "interrupted while replacing files; run generate to complete it"
-            in checked.stdout
-        )
-        assert tree(project) == before  # check writes nothing, even then
-    assert run(generate, project).returncode == 0
-    assert not journal_path(package).exists() and not staging_dir(package).exists()
-    assert run([PYTHON, "-m", "generator", "check"], project).returncode == 0
-    fresh = project / "fresh"
-    assert run([*generate, "--output", str(fresh)], project).returncode == 0
-    assert tree(package) == tree(fresh / PACKAGE)
 
 
 def test_several_clients_in_one_configuration(project: Path) -> None:
