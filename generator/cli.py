@@ -137,7 +137,7 @@ def validate(
     """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise.
 
     With --lenient, problems that generation can get past are warnings (exit 0)."""
-    from generator import bundler, loader, validator
+    from generator.pipeline import understand
 
     findings: list[Finding] = []
     warnings: list[Finding] = []
@@ -145,8 +145,7 @@ def validate(
     for job in _jobs(spec, None, None, None, True, client, lenient):
         names.append(job.spec_name)
         try:
-            source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
-            warnings += validator.validate_or_raise(source, lenient=job.lenient)
+            warnings += understand(job).warnings()
         except SpecError as error:
             findings += error.findings
     if output_format == "json":

@@ -85,7 +85,7 @@ class OperationCase:
     response_body: Any
     response_is_binary: bool
     has_response_body: bool
-    result_checks: tuple[str, ...]  # assertions on `result`, as source
+    result_checks: tuple[Check, ...]  # assertions on `result`
     result_type: str | None  # class to check with isinstance, for model results
     errors: tuple[ErrorCase, ...]
     refused_header: (
@@ -234,21 +234,23 @@ class ExampleFactory:
             (n for n, _ in full.headers if not HEADER_NAME.fullmatch(n)), None
         )
         result_type = None
-        checks: tuple[str, ...] = ()
+        checks: tuple[Check, ...] = ()
         if refused:
             pass  # the call never reaches the server: nothing to parse
         elif isinstance(kind, ModelType) and isinstance(response_body, dict):
             result_type = kind.name
             checks = tuple(
-                comparison(
+                Check.of(
                     f"result.{f.python_name}",
                     self.expected(f.type, response_body[f.wire_name]),
+                    f"expected_{f.python_name}",
                 )
                 for f in self.models[kind.name].fields
                 if f.wire_name in response_body
             )
         else:
-            checks = (comparison("result", self.expected(kind, response_body)),)
+            expected = self.expected(kind, response_body)
+            checks = (Check.of("result", expected, "expected"),)
         return OperationCase(
             operation=operation,
             call=self.call(operation, values),
@@ -466,6 +468,24 @@ def wire_pairs(parameter: Parameter, value: Any) -> list[tuple[str, str]]:
 
 def _query_string(pairs: list[tuple[str, str]]) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)
+
+
+@dataclass(frozen=True)
+class Check:
+    """`assert expression <operator> expected`. A container literal is bound to `local` first
+    and compared through it: inferred without the expression's type as context, its type check
+    stays linear in its nesting (with the context, mypy's time grows exponentially)."""
+
+    expression: str
+    operator: str
+    expected: str
+    local: str | None
+
+    @staticmethod
+    def of(expression: str, expected: str, local: str) -> Check:
+        operator = "is" if expected in ("None", "True", "False") else "=="
+        container = expected[:1] in ("{", "[") and expected not in ("{}", "[]")
+        return Check(expression, operator, expected, local if container else None)
 
 
 def comparison(expression: str, expected: str) -> str:

@@ -111,7 +111,8 @@ def _current(job: Job) -> Current | None:
 def _default_package(data: Any) -> str:
     from generator.parser import default_package_name
 
-    info = data.get("info") or {}
+    info = data.get("info")
+    info = info if isinstance(info, dict) else {}
     return default_package_name(str(info.get("title") or "API"))
 
 

@@ -8,6 +8,7 @@ stay strings. Mapping keys are always strings (JSON object keys).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -49,6 +50,9 @@ class SourceFile:
     references: dict[str, str] = field(
         default_factory=dict
     )  # other files read: name -> digest
+    warnings: tuple[
+        Finding, ...
+    ] = ()  # what was read despite (lone surrogates replaced)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Line and column (1-based) of the value at a JSON pointer, or of its nearest parent."""
@@ -90,15 +94,54 @@ def text_digest(text: str) -> str:
 def load_spec(path: Path, display_name: str) -> SourceFile:
     """Read and parse a spec file; every failure is a SpecError naming the file."""
     text = _read_text(path, display_name)
+    replaced: list[str] = []
     if path.suffix.lower() == ".json":
         data, locate = _load_json(text, display_name)
+        if _SURROGATE_ESCAPE.search(text):
+            data = _without_lone_surrogates(data, (), replaced)
     else:
         data, locate = _load_yaml(text, display_name)
     if not isinstance(data, dict):
         raise SpecError(
             [Finding("the document must be a mapping (a JSON object)", display_name)]
         )
-    return SourceFile(path, display_name, data, text_digest(text), locate)
+    source = SourceFile(path, display_name, data, text_digest(text), locate)
+    message = "a lone surrogate escape is not a character: replaced by U+FFFD"
+    warnings = tuple(source.finding(message, pointer) for pointer in replaced)
+    return dataclasses.replace(source, warnings=warnings) if warnings else source
+
+
+# JSON's `\ud800`-`\udfff` escapes: a pair is one character, a lone one is no character at all
+# and cannot be written to a UTF-8 file.
+_SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(
+    value: Any, path: tuple[str, ...], found: list[str]
+) -> Any:
+    """`value` with every lone surrogate in its strings and keys replaced by U+FFFD; the
+    pointers of the strings changed are added to `found`. (Depth is bounded by the loader.)
+    """
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            found.append(join_pointer(list(path)))
+            return _LONE_SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, list):
+        return [
+            _without_lone_surrogates(item, (*path, str(index)), found)
+            for index, item in enumerate(value)
+        ]
+    if isinstance(value, dict):
+        fixed = {}
+        for key, item in value.items():
+            clean = _LONE_SURROGATE.sub("\ufffd", key)
+            if clean != key:
+                found.append(join_pointer([*path, clean]))
+            fixed[clean] = _without_lone_surrogates(item, (*path, clean), found)
+        return fixed
+    return value
 
 
 def _read_text(path: Path, display_name: str) -> str:

@@ -55,7 +55,7 @@ class Field:
     description: str
     nullable: bool = False  # x-nullable: a required field may still be null
     read_only: bool = False  # set by the service: never required when building in code
-    fixed: str | None = None  # the discriminator value a subtype always has
+    fixed: str | int | None = None  # the discriminator value a subtype always has
 
     @property
     def defaults_to_unset(self) -> bool:

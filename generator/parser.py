@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import http
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from generator import naming
@@ -31,36 +34,13 @@ from generator.model import (
     SecurityScheme,
     TypeRef,
 )
+from generator.reserved import module_names
 from generator.validator import HTTP_METHODS, effective_parameters, resolve_pointer
 
 # Names every generated package defines at module level next to the models.
-PACKAGE_NAMES = frozenset(
-    {
-        "UNSET",
-        "Unset",
-        "Any",
-        "ClassVar",
-        "ApiError",
-        "ConnectorError",
-        "UnexpectedResponseError",
-    }
-    | {
-        "TransportError",
-        "RawResponse",
-        "Transport",
-        "DecodeError",
-        "ApiModel",
-        "Mapping",
-    }
-    | {"TracebackType", "USER_AGENT", "ERRORS_BY_STATUS", "HTTPServer", "Iterator"}
-)
 # Names the generated models define on every model class.
 MODEL_MEMBERS = frozenset(
     {"to_dict", "from_dict", "additional_properties", "field", "dataclass"}
-)
-# Module-level helpers that generated method bodies call.
-CLIENT_HELPERS = frozenset(
-    {"httpx", "list_of", "dict_of", "no_content", "parse_json", "warnings", "copy"}
 )
 # Keywords of the generated client constructor besides the credentials.
 CONSTRUCTOR_KEYWORDS = frozenset(
@@ -92,6 +72,26 @@ def check_package_name(name: str) -> str:
     return name
 
 
+class UnreadablePart(Exception):
+    """A part of the document the parser could not read (only a leniently valid document has
+    one); `pointer` says which part."""
+
+    def __init__(self, pointer: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.pointer = pointer
+
+
+@contextmanager
+def located(pointer: str) -> Iterator[None]:
+    """Attach `pointer` to a failure inside the block (the innermost block wins)."""
+    try:
+        yield
+    except (GeneratorError, UnreadablePart):
+        raise
+    except Exception as error:
+        raise UnreadablePart(pointer, error) from error
+
+
 def parse(source: SourceFile, package: str | None = None) -> Api:
     return _Parser(source).parse(package)
 
@@ -104,15 +104,15 @@ class _Parser:
         self.containers: set[str] = (
             set()
         )  # arrays and maps being typed through a `$ref`
-        info = self.data.get("info") or {}
+        info = _object(self.data.get("info"))
         self.title = str(info.get("title") or "API")
         self.client_class = naming.guard(
             naming.pascal_case(self.title, fallback="Api", prefix="Api") + "Client",
-            PACKAGE_NAMES,
+            module_names(),
         )
         self.raw_client_class = f"{self.client_class}WithRawResponse"
         self.errors = self._error_classes()
-        self.reserved_classes = PACKAGE_NAMES | {
+        self.reserved_classes = module_names() | {
             self.client_class,
             self.raw_client_class,
             *(error.name for error in self.errors),
@@ -124,13 +124,16 @@ class _Parser:
         self.used_class_names = set(self.model_names.values()) | self.reserved_classes
 
     def parse(self, package: str | None) -> Api:
-        info = self.data.get("info") or {}
+        info = _object(self.data.get("info"))
         for name, schema in (self.data.get("definitions") or {}).items():
-            if self._is_model(schema):
-                self._model_for(join_pointer(["definitions", name]), schema)
-            elif _is_string_enum(schema):
-                self._enum_for(join_pointer(["definitions", name]), schema, name)
-        operations = self._operations()
+            pointer = join_pointer(["definitions", name])
+            with located(pointer):
+                if self._is_model(schema):
+                    self._model_for(pointer, schema)
+                elif _is_string_enum(schema):
+                    self._enum_for(pointer, schema, name)
+        with located("/paths"):
+            operations = self._operations()
         return Api(
             title=self.title,
             version=str(info.get("version") or "0"),
@@ -158,9 +161,9 @@ class _Parser:
         for model in self.models.values():
             if model.base:
                 children.setdefault(model.base, []).append(model)
-        models = [
-            _with_subtypes(model, children) for model in self._spec_ordered_models()
-        ]
+        models = _end_required_cycles(
+            [_with_subtypes(model, children) for model in self._spec_ordered_models()]
+        )
         by_name = {model.name: model for model in models}
         ordered: dict[str, Model] = {}
 
@@ -320,14 +323,34 @@ class _Parser:
         inherited = base.fields if base else ()
         fields = self._fields(name, pointer, properties, required, inherited)
         discriminator = self._discriminator(schema, base)
+        kind = next((f.type for f in fields if f.wire_name == discriminator), None)
+        if discriminator and not _can_discriminate(kind):
+            self.warnings.append(
+                self.source.finding(
+                    f"discriminator {discriminator!r} is not a string or integer property of"
+                    " the schema: subtypes are read as this model",
+                    pointer + ("/discriminator" if base is None else ""),
+                )
+            )
+            base, discriminator = None, ""
         value = ""
         if base is not None:
             value = str(
                 schema.get("x-ms-discriminator-value", split_pointer(pointer)[-1])
             )
+            fixed = _discriminator_value(value, kind)
+            if fixed is None:
+                self.warnings.append(
+                    self.source.finding(
+                        f"discriminator value {value!r} is not an integer, as"
+                        f" {discriminator!r} is: this subtype is read as a model of its own",
+                        pointer,
+                    )
+                )
+                base, discriminator, value = None, "", ""
             fields = tuple(
                 (
-                    dataclasses.replace(f, fixed=value)
+                    dataclasses.replace(f, fixed=fixed)
                     if f.wire_name == discriminator
                     else f
                 )
@@ -359,7 +382,7 @@ class _Parser:
             if not self._is_model(resolved):
                 continue
             parent = self._model_for(target, resolved)
-            polymorphic = isinstance(resolved.get("discriminator"), str) or parent.base
+            polymorphic = parent.discriminator or parent.base
             if (
                 polymorphic and parent.fields
             ):  # fields empty: still being built (a cycle)
@@ -483,12 +506,15 @@ class _Parser:
         operations = []
         for path, method, item, operation in found:
             pointer = join_pointer(["paths", path, method])
-            built = self._operation(
-                path, method, item, operation, method_names[pointer]
-            )
-            if pointer in iterator_names:
-                pager = self._pager(built, operation, pointer, iterator_names[pointer])
-                built = dataclasses.replace(built, pager=pager)
+            with located(pointer):
+                built = self._operation(
+                    path, method, item, operation, method_names[pointer]
+                )
+                if pointer in iterator_names:
+                    pager = self._pager(
+                        built, operation, pointer, iterator_names[pointer]
+                    )
+                    built = dataclasses.replace(built, pager=pager)
             operations.append(built)
         return tuple(operations)
 
@@ -582,7 +608,7 @@ class _Parser:
             spelled = parameter.get("x-ms-client-name") or parameter.get("name") or ""
             preferred = naming.guard(
                 naming.snake_case(str(spelled), fallback="param", prefix="param_"),
-                CLIENT_HELPERS,
+                module_names(),
             )
             candidates.append(
                 (f"{parameter.get('in')}:{parameter.get('name')}", preferred)
@@ -793,6 +819,68 @@ def _is_map(schema: dict[str, Any]) -> bool:
 def _status_order(status: Any) -> tuple[int, str]:
     text = str(status)
     return (int(text), text) if text.isdigit() else (1000, text)
+
+
+def _end_required_cycles(models: list[Model]) -> list[Model]:
+    """A model that requires itself (a required field of its own type, directly or through the
+    required fields of other models) has no finite instance but one that ends in null: such
+    fields are typed `X | None`, as `x-nullable` would make them."""
+    requires = {
+        model.name: {
+            f.type.name
+            for f in model.fields
+            if f.required and not f.nullable and isinstance(f.type, ModelType)
+        }
+        for model in models
+    }
+    reach: dict[str, set[str]] = {}
+    for name, required in requires.items():
+        seen: set[str] = set()
+        frontier = list(required)
+        while frontier:
+            current = frontier.pop()
+            if current not in seen:
+                seen.add(current)
+                frontier.extend(requires.get(current, ()))
+        reach[name] = seen
+
+    def ends(model: Model, field: Field) -> bool:
+        return (
+            isinstance(field.type, ModelType)
+            and field.type.name in requires[model.name]
+            and model.name in reach.get(field.type.name, set()) | {field.type.name}
+        )
+
+    return [
+        dataclasses.replace(
+            model,
+            fields=tuple(
+                dataclasses.replace(f, nullable=True) if ends(model, f) else f
+                for f in model.fields
+            ),
+        )
+        for model in models
+    ]
+
+
+def _can_discriminate(kind: TypeRef | None) -> bool:
+    """Whether a property of this type can tell subtypes apart (Swagger says: a string)."""
+    return isinstance(kind, EnumType) or (
+        isinstance(kind, ScalarType) and kind.python in ("str", "int")
+    )
+
+
+def _discriminator_value(value: str, kind: TypeRef | None) -> str | int | None:
+    """A subtype's fixed discriminator value as the property's type has it; None when an
+    integer discriminator is given a value that is not an integer."""
+    if isinstance(kind, ScalarType) and kind.python == "int":
+        return int(value) if re.fullmatch(r"-?[0-9]+", value) else None
+    return value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object of the spec, or an empty one where a lenient document has something else."""
+    return value if isinstance(value, dict) else {}
 
 
 def _text(value: Any) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import __version__
 from generator.errors import Finding, GeneratorError, SpecError
@@ -14,6 +15,7 @@ from generator.writer import WriteReport, write_package
 
 if TYPE_CHECKING:  # imported when a stage runs, so that `check` starts fast
     from generator.loader import SourceFile
+    from generator.model import Api
 
 
 @dataclass(frozen=True)
@@ -56,45 +58,83 @@ def header(name: str, digest: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Understood:
+    """A spec read, validated (in the background for a large one) and parsed."""
+
+    source: SourceFile
+    api: Api
+    validation: Callable[[], list[Finding]]  # the warnings, or raises the SpecError
+
+    def warnings(self) -> tuple[Finding, ...]:
+        return (*self.source.warnings, *self.validation(), *self.api.warnings)
+
+
+def understand(job: Job) -> Understood:
+    """The one verdict on a spec that `validate`, `generate` and `check` all give: load, bundle,
+    validate and parse, and a document the parser cannot read is a located error."""
+    from generator import bundler, loader, parser, validator
+
+    source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
+    validation = validator.start(source, lenient=job.lenient)
+    api = _explained(source, validation, lambda: parser.parse(source, job.package))
+    return Understood(source, api, validation)
+
+
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
-    from generator import bundler, formatter, loader, parser, render, validator
+    from generator import formatter, render
 
     if job.templates is not None and not job.templates.is_dir():
         raise GeneratorError(f"--templates {job.templates}: no such folder")
-    source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
-    validation = validator.start(source, lenient=job.lenient)
-    try:
-        api = parser.parse(source, job.package)
+    understood = understand(job)
+    source, api = understood.source, understood.api
+
+    def render_and_format() -> dict[str, str]:
         options = render.RenderOptions(
             header(job.spec_name, source.digest), job.with_tests, job.templates
         )
         rendered = render.render(api, options)
         by_black = render.overridden_outputs(job.templates, job.with_tests)
-        files = formatter.format_files(rendered, frozenset(by_black))
-    except Exception as error:
-        problems = validation()  # an invalid spec's own errors explain the failure
-        if isinstance(
-            error, (AttributeError, KeyError, TypeError, ValueError, IndexError)
-        ):
-            _explain(source, problems, error)
-        raise
-    problems = validation()
+        return formatter.format_files(rendered, frozenset(by_black))
+
+    files = _explained(source, understood.validation, render_and_format)
+    warnings = understood.warnings()
     inputs = job_inputs(job, source.digest, api.package)
     if source.references:  # other files of the spec's folder that references read
         inputs["references"] = source.references
     files[MANIFEST] = Manifest.text(inputs, files)
     package_dir = job.output / api.package
-    return Generated(api.package, package_dir, files, (*problems, *api.warnings))
+    return Generated(api.package, package_dir, files, warnings)
 
 
-def _explain(source: SourceFile, problems: list[Finding], error: Exception) -> None:
-    """A document that is valid only leniently may still be beyond understanding: that is
-    reported with its validation errors rather than as a traceback. (An invalid one has
-    raised its SpecError already.) A valid document the parser cannot read is a bug."""
-    if problems:
-        reason = f"even with --lenient, the document cannot be understood ({type(error).__name__}: {error})"
-        raise SpecError([*problems, Finding(reason, source.display_name)]) from None
+T = TypeVar("T")
+
+
+def _explained(
+    source: SourceFile, validation: Callable[[], list[Finding]], step: Callable[[], T]
+) -> T:
+    """Run a stage; when it fails on a document that is valid only leniently, report that with
+    the document's validation errors rather than as a traceback. (An invalid one raises its
+    own SpecError here.) A valid document that a stage cannot handle is a bug, and raises.
+    """
+    try:
+        return step()
+    except GeneratorError:
+        raise
+    except Exception as error:
+        problems = validation()  # an invalid spec's own errors explain the failure
+        if not problems:
+            raise
+        where = getattr(error, "pointer", None)  # set by the parser
+        detail = str(error) if where is not None else f"{type(error).__name__}: {error}"
+        reason = f"even with --lenient, the document cannot be understood ({detail})"
+        finding = (
+            source.finding(reason, where)
+            if where is not None
+            else Finding(reason, source.display_name)
+        )
+        raise SpecError([*problems, finding]) from None
 
 
 def job_inputs(job: Job, digest: str, package: str) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from generator.model import (
     SecurityScheme,
     TypeRef,
 )
+from generator.reserved import builtin_templates
 
 if TYPE_CHECKING:  # imported when rendering, so that `check`'s fast path never loads it
     import jinja2
@@ -54,13 +55,6 @@ TEST_FILES = (
     ("tests/test_client.py.jinja", "tests/test_client.py"),
     ("tests/test_models.py.jinja", "tests/test_models.py"),
 )
-
-
-def builtin_templates() -> Path:
-    installed = Path(__file__).parent / "templates"
-    return (
-        installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
-    )
 
 
 def template_names(with_tests: bool) -> list[tuple[str, str]]:

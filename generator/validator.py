@@ -18,6 +18,7 @@ from generator.loader import SourceFile, join_pointer, split_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]*)\}")
+_ALLOF_PART = re.compile(r"/allOf/[0-9]+$")
 
 
 def validate(source: SourceFile) -> list[Finding]:
@@ -26,7 +27,9 @@ def validate(source: SourceFile) -> list[Finding]:
         found = source.data.get("swagger", source.data.get("openapi"))
         message = f'only Swagger 2.0 is supported (swagger: "2.0"); found {found!r}'
         return [_fatal(source.finding(message, "/swagger"))]
-    reference_problems = [_fatal(f) for f in _reference_problems(source)]
+    reference_problems = [
+        _fatal(f) for f in (*_reference_problems(source), *_allof_cycles(source))
+    ]
     problems = reference_problems + list(_schema_problems(source, reference_problems))
     problems += _semantic_problems(source)
     return _sorted_unique(_without_unlocated_repeats(source, problems))
@@ -154,6 +157,56 @@ def _reference_problems(source: SourceFile) -> Iterator[Finding]:
             )
 
 
+def _allof_cycles(source: SourceFile) -> Iterator[Finding]:
+    """A schema that reaches itself through `allOf` (directly, through other definitions or
+    through `$ref` aliases) cannot be merged into one model: an error at the reference that
+    closes each cycle."""
+    edges: dict[str, list[tuple[str, str]]] = (
+        {}
+    )  # schema -> (next schema, where the edge is)
+    for pointer, reference in iter_references(source.data):
+        if not reference.startswith("#"):
+            continue
+        edges.setdefault(pointer, []).append((reference[1:], pointer + "/$ref"))
+        parts = split_pointer(pointer)
+        while len(parts) >= 2 and parts[-2] == "allOf":  # a part merged into its owner
+            owner, part = join_pointer(tuple(parts[:-2])), join_pointer(tuple(parts))
+            if (part, part) not in edges.setdefault(owner, []):
+                edges[owner].append((part, part))
+            parts = parts[:-2]
+    done: set[str] = set()
+    for start in sorted(edges):
+        yield from _cycles_from(source, start, edges, done)
+
+
+def _cycles_from(
+    source: SourceFile,
+    start: str,
+    edges: dict[str, list[tuple[str, str]]],
+    done: set[str],
+) -> Iterator[Finding]:
+    """Depth-first without recursion; `done` holds schemas whose every path was explored."""
+    if start in done:
+        return
+    path = [start]
+    stack = [iter(edges.get(start, ()))]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            done.add(path.pop())
+            continue
+        target, where = step
+        if target in path:
+            loop = [*path[path.index(target) :], target]
+            if any(_ALLOF_PART.search(node) for node in loop):  # not a plain $ref loop
+                message = f"allOf reaches the schema itself ({' -> '.join(loop)})"
+                yield source.finding(message, where)
+        elif target not in done:
+            path.append(target)
+            stack.append(iter(edges.get(target, ())))
+
+
 def _schema_problems(
     source: SourceFile, reference_problems: list[Finding]
 ) -> Iterator[Finding]:
@@ -186,8 +239,9 @@ def _schema_problems(
             )
     # The validator's own failure must not become a traceback.
     except Exception as error:  # noqa: BLE001
+        detail = str(error) or type(error).__name__
         yield source.finding(
-            f"the validator could not check this document: {error}", ""
+            f"the validator could not check this document: {detail}", ""
         )
 
 
@@ -363,7 +417,9 @@ def effective_parameters(
     pointer: str = "",
 ) -> list[tuple[str, dict[str, Any]]]:
     """The operation's parameters as (pointer, resolved object): the path-level ones it does not
-    override first. `pointer` is the operation's own; both lists may use `$ref`."""
+    override first. `pointer` is the operation's own; both lists may use `$ref`. Of several with
+    the same name and place in one list (an error, a warning with --lenient), the first counts.
+    """
     item_pointer = pointer.rsplit("/", 1)[0]
     path_level = _resolved_parameters(
         data, item.get("parameters"), item_pointer + "/parameters"
@@ -377,7 +433,20 @@ def effective_parameters(
         for ptr, p in path_level
         if (p.get("name"), p.get("in")) not in overridden
     ]
-    return inherited + own
+    return _first_of_each(inherited + own)
+
+
+def _first_of_each(
+    parameters: list[tuple[str, dict[str, Any]]],
+) -> list[tuple[str, dict[str, Any]]]:
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for pointer, parameter in parameters:
+        key = (str(parameter.get("name")), str(parameter.get("in")))
+        if key not in seen:
+            seen.add(key)
+            unique.append((pointer, parameter))
+    return unique
 
 
 def _resolved_parameters(

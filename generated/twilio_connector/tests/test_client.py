@@ -279,7 +279,8 @@ def test_get_message_parses_the_200_response(
     assert result.price == "price-17"
     assert result.price_unit == "price_unit-18"
     assert result.uri == "uri-19"
-    assert result.subresource_uris == ["subresource_uris-20"]
+    expected_subresource_uris = ["subresource_uris-20"]
+    assert result.subresource_uris == expected_subresource_uris
     assert result.messaging_service_sid == "messaging_service_sid-21"
 
 
@@ -369,7 +370,7 @@ def test_list_messages_parses_the_200_response(
         page=28,
     )
     assert isinstance(result, MessageList)
-    assert result.messages == [
+    expected_messages = [
         Message(
             body="body-29",
             from_="from-30",
@@ -393,6 +394,7 @@ def test_list_messages_parses_the_200_response(
             messaging_service_sid="messaging_service_sid-48",
         )
     ]
+    assert result.messages == expected_messages
     assert result.page == 49
     assert result.page_size == 50
     assert result.num_pages == 51
@@ -465,7 +467,7 @@ def test_iter_list_messages_yields_the_items_of_every_page(
         page=28,
     )
     assert httpserver.log == []  # nothing is fetched before the first item is asked for
-    assert list(items) == [
+    expected: list[Any] = [
         Message(
             body="body-57",
             from_="from-58",
@@ -533,6 +535,7 @@ def test_iter_list_messages_yields_the_items_of_every_page(
             messaging_service_sid="messaging_service_sid-116",
         ),
     ]
+    assert list(items) == expected
     sent = [request for request, _ in httpserver.log]
     assert [request.environ["RAW_URI"] for request in sent] == [
         "/api/Messages.json?To=To-22&From=From-23&DateSent=DateSent-24&DateSent%3C=text-25&DateSent%3E=text-26&PageSize=27&Page=28",
@@ -664,7 +667,8 @@ def test_send_message_parses_the_200_response(
     assert result.price == "price-140"
     assert result.price_unit == "price_unit-141"
     assert result.uri == "uri-142"
-    assert result.subresource_uris == ["subresource_uris-143"]
+    expected_subresource_uris = ["subresource_uris-143"]
+    assert result.subresource_uris == expected_subresource_uris
     assert result.messaging_service_sid == "messaging_service_sid-144"
 
 

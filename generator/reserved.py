@@ -1,0 +1,64 @@
+"""The names the generated modules bind themselves, read from the built-in templates.
+
+A class, field or parameter named from the spec must not shadow a name the generated code
+imports or defines (`ApiKey`, `Credential`, `Enum`, `copy`, ...). Those names are not kept in a
+hand-written list that could drift: they are read from the templates' own module-level
+statements (imports, `def`, `class`, assignments: every statement at the start of a line that
+holds no template expression), plus the standard-library names that `render.py` adds to import
+lines. `tests/test_reserved_names.py` checks them against the names every generated module
+really binds.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+# The standard-library names `render.py` may add to the import lines of generated modules.
+STDLIB_NAMES = frozenset(
+    {"copy", "warnings", "Callable", "Iterator", "TracebackType", "Any", "BinaryIO"}
+    | {"final", "dataclass", "field", "Enum"}
+)
+_EXPRESSION = re.compile(r"\{\{.*?\}\}")
+_PLACEHOLDER = "_spec_name_"
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+_IMPORT = re.compile(r"(?:from [.\w]+ )?import ([\w., ]+?)\s*$")
+_DEFINITION = re.compile(rf"(?:async def|def|class) ({_IDENTIFIER})")
+_ASSIGNMENT = re.compile(rf"({_IDENTIFIER})\s*(?::[^=]*)?=")
+
+
+def builtin_templates() -> Path:
+    """The built-in templates: `generator/templates` installed, `templates/` in a checkout."""
+    installed = Path(__file__).parent / "templates"
+    return (
+        installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
+    )
+
+
+@cache
+def module_names() -> frozenset[str]:
+    """Every name a built-in template binds at module level, and the standard-library names
+    the renderer may import."""
+    names = set(STDLIB_NAMES)
+    for template in sorted(builtin_templates().rglob("*.jinja")):
+        for line in template.read_text(encoding="utf-8").splitlines():
+            names |= _bound_by(line)
+    return frozenset(names)
+
+
+def _bound_by(line: str) -> set[str]:
+    """The names a module-level statement binds; a name printed from the spec is left out."""
+    if not (line[:1].isalpha() or line.startswith("_")) or line.startswith("{%"):
+        return set()
+    line = _EXPRESSION.sub(_PLACEHOLDER, line)
+    imported = _IMPORT.match(line)
+    if imported:
+        names = {  # `import a.b` binds `a`
+            part.split(" as ")[-1].strip().split(".")[0]
+            for part in imported.group(1).split(",")
+        }
+    else:
+        defined = _DEFINITION.match(line) or _ASSIGNMENT.match(line)
+        names = {defined.group(1)} if defined else set()
+    return {name for name in names if name and _PLACEHOLDER not in name}
