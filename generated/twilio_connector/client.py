@@ -12,7 +12,16 @@ from typing import Any, final
 
 import httpx
 
-from ._runtime import BasicCredentials, Credential, RawResponse, Transport
+from ._runtime import (
+    MAX_PAGES,
+    MAX_RESPONSE_SIZE,
+    UNSET,
+    BasicCredentials,
+    Credential,
+    RawResponse,
+    Transport,
+    Unset,
+)
 from .models import Message, MessageList, SendMessageRequest
 
 USER_AGENT = "twilio_connector/1.0"
@@ -46,6 +55,9 @@ class TwilioClient:
         timeout: float | httpx.Timeout = 30.0,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
+        max_response_size: int | None = MAX_RESPONSE_SIZE,
+        max_pages: int = MAX_PAGES,
+        attempt_timeout: float | None = None,
     ) -> None:
         credentials: dict[str, Credential] = {}
         if auth is not None:
@@ -57,6 +69,9 @@ class TwilioClient:
             max_retries=max_retries,
             http_client=http_client,
             user_agent=USER_AGENT,
+            max_response_size=max_response_size,
+            max_pages=max_pages,
+            attempt_timeout=attempt_timeout,
         )
         self.with_raw_response = TwilioClientWithRawResponse(self._transport)
 
@@ -65,12 +80,19 @@ class TwilioClient:
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        max_response_size: int | None | Unset = UNSET,
+        max_pages: int | None = None,
+        attempt_timeout: float | None | Unset = UNSET,
     ) -> TwilioClient:
-        """A client with another timeout or retry budget, sharing this one's connections and
-        credentials; closing it leaves the connections open."""
+        """A client with other options, sharing this one's connections and credentials; closing
+        it leaves the connections open. Options not given keep this client's values."""
         other = copy.copy(self)
         other._transport = self._transport.with_options(
-            timeout=timeout, max_retries=max_retries
+            timeout=timeout,
+            max_retries=max_retries,
+            max_response_size=max_response_size,
+            max_pages=max_pages,
+            attempt_timeout=attempt_timeout,
         )
         other.with_raw_response = TwilioClientWithRawResponse(other._transport)
         return other

@@ -88,9 +88,15 @@ def _reason_phrase(status: int) -> str:
 
 
 def error_for_status(
-    response: httpx.Response, descriptions: Mapping[str, str]
+    response: httpx.Response,
+    descriptions: Mapping[str, str],
+    content: bytes,
+    limit: int,
 ) -> ApiError:
-    """The error for a response, described by the operation's documented responses."""
+    """The error for a response, described by the operation's documented responses.
+
+    Of a body longer than `limit` bytes, `text` keeps `limit` bytes, marked, and `json` is None.
+    """
     status = response.status_code
     description = (
         descriptions.get(str(status))
@@ -98,10 +104,20 @@ def error_for_status(
         or _reason_phrase(status)
     )
     try:
-        body = json.loads(response.content) if response.content else None
-    except ValueError:
-        body = None
+        text = content[:limit].decode(
+            response.charset_encoding or "utf-8", errors="replace"
+        )
+    except LookupError:  # a charset Python does not know
+        text = content[:limit].decode("utf-8", errors="replace")
+    body = None
+    if len(content) > limit:
+        text += f"\n[truncated: the body was longer than {limit} bytes]"
+    elif content:
+        try:
+            body = json.loads(content)
+        except (ValueError, RecursionError):
+            body = None
     error_class = ERRORS_BY_STATUS.get(status, ApiError)
     return error_class(
-        status, description, text=response.text, json=body, headers=response.headers
+        status, description, text=text, json=body, headers=response.headers
     )
