@@ -86,11 +86,14 @@ class _Bundler:
         elif name.startswith(("/", "\\")):
             problem = "is an absolute path; only files in the spec's folder are read"
         else:
-            path = (source.path.resolve().parent / name).resolve()
-            if not path.is_relative_to(self.root):
-                problem = "leaves the spec's folder; only files inside it are read"
-            elif not path.is_file():
-                problem = "names no file"
+            try:
+                path = (source.path.resolve().parent / name).resolve()
+                if not path.is_relative_to(self.root):
+                    problem = "leaves the spec's folder; only files inside it are read"
+                elif not path.is_file():
+                    problem = "names no file"
+            except (OSError, ValueError) as error:  # too long, a NUL byte, ...
+                problem = f"names no file that can be read ({getattr(error, 'strerror', None) or error})"
         if problem:
             self.problems.append(
                 source.finding(f"reference {reference!r} {problem}", where)

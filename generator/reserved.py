@@ -18,7 +18,7 @@ from pathlib import Path
 # The standard-library names `render.py` may add to the import lines of generated modules.
 STDLIB_NAMES = frozenset(
     {"copy", "warnings", "Callable", "Iterator", "TracebackType", "Any", "BinaryIO"}
-    | {"final", "dataclass", "field", "Enum"}
+    | {"final", "dataclass", "field", "Enum", "TypeAlias"}
 )
 _EXPRESSION = re.compile(r"\{\{.*?\}\}")
 _PLACEHOLDER = "_spec_name_"

@@ -427,13 +427,16 @@ def effective_parameters(
     own = _resolved_parameters(
         data, operation.get("parameters"), pointer + "/parameters"
     )
-    overridden = {(p.get("name"), p.get("in")) for _, p in own}
+    overridden = {_parameter_key(p) for _, p in own}
     inherited = [
-        (ptr, p)
-        for ptr, p in path_level
-        if (p.get("name"), p.get("in")) not in overridden
+        (ptr, p) for ptr, p in path_level if _parameter_key(p) not in overridden
     ]
     return _first_of_each(inherited + own)
+
+
+def _parameter_key(parameter: dict[str, Any]) -> tuple[str, str]:
+    """(name, in): what makes a parameter unique, whatever types a broken spec gives them."""
+    return str(parameter.get("name")), str(parameter.get("in"))
 
 
 def _first_of_each(
@@ -442,7 +445,7 @@ def _first_of_each(
     seen: set[tuple[str, str]] = set()
     unique = []
     for pointer, parameter in parameters:
-        key = (str(parameter.get("name")), str(parameter.get("in")))
+        key = _parameter_key(parameter)
         if key not in seen:
             seen.add(key)
             unique.append((pointer, parameter))

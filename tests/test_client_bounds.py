@@ -332,3 +332,46 @@ def test_max_pages_raises_when_reached(
     with pytest.raises(UnexpectedResponseError, match="more than max_pages=3 pages"):
         list(client.with_options(max_pages=3).iter_list_messages())
     assert len(httpserver.log) == 3
+
+
+# 13 (continued). A large body can be streamed instead of buffered.
+
+
+def big_body(size: int) -> Behaviour:
+    def behaviour(connection: socket.socket) -> None:
+        connection.sendall(head("200 OK", b"Content-Length: %d\r\n\r\n" % size))
+        block = b"y" * 65536
+        for _ in range(size // len(block)):
+            connection.sendall(block)
+
+    return behaviour
+
+
+def test_a_streamed_body_is_read_in_chunks_past_the_size_bound(serve: Serve) -> None:
+    size = 64 * 1024 * 1024
+    _, client, _ = serve(big_body(size), max_response_size=1024 * 1024)
+    streaming = client.with_options(stream=True)
+    largest = total = 0
+    with streaming.with_raw_response.get_message("SM1") as raw:
+        assert raw.status_code == 200
+        for chunk in raw.iter_bytes(65536):
+            total += len(chunk)
+            largest = max(largest, len(chunk))
+    assert total == size and largest <= 65536
+
+
+def test_a_streamed_body_read_whole_keeps_the_size_bound(serve: Serve) -> None:
+    _, client, _ = serve(big_body(4 * 1024 * 1024), max_response_size=1024 * 1024)
+    raw = client.with_options(stream=True).with_raw_response.get_message("SM1")
+    with raw, pytest.raises(UnexpectedResponseError, match="max_response_size=1048576"):
+        raw.parse()
+
+
+def test_a_streamed_error_status_is_still_an_error(serve: Serve) -> None:
+    body = b'{"message": "no"}'
+    _, client, _ = serve(
+        answer(head("404 Not Found", b"Content-Length: %d\r\n\r\n" % len(body)) + body)
+    )
+    with pytest.raises(NotFoundError) as caught:
+        client.with_options(stream=True).with_raw_response.get_message("SM1")
+    assert caught.value.json == {"message": "no"}

@@ -178,6 +178,29 @@ def combined(spec: Spec) -> None:
     definitions["A"]["properties"]["kinds"] = {"$ref": "#/definitions/IntKind"}
     spec["info"]["title"] = "Crash \ud800 title"
     spec["info"]["description"] = "lone \udfff surrogate"
+    grid: Spec = {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": ["v"]},
+    }
+    for _ in range(6):
+        grid = {"type": "array", "items": grid}
+    spec["paths"]["/c/{__init__}"] = (
+        {  # a shape the property test found: black split it
+            "get": {
+                "operationId": "__init__2",
+                "parameters": [
+                    {
+                        "name": "__init__",
+                        "in": "path",
+                        "type": "string",
+                        "required": True,
+                    },
+                    {"name": "__init__", "in": "query", "type": "string"},
+                ],
+                "responses": {"200": {"description": "", "schema": grid}},
+            }
+        }
+    )
     spec["paths"]["/b"] = {
         "get": {
             "operationId": "getGrid",

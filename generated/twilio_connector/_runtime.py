@@ -29,6 +29,7 @@ import httpcore
 import httpx
 
 from .errors import (
+    ConnectorError,
     DecodeError,
     TransportError,
     UnexpectedResponseError,
@@ -329,11 +330,16 @@ class RawResponse(Generic[T]):
     """A successful response: its status and headers, and `parse()` for the documented body."""
 
     def __init__(
-        self, response: httpx.Response, content: bytes, decoder: Callable[[Any], T]
+        self,
+        response: httpx.Response,
+        content: bytes | None,
+        decoder: Callable[[Any], T],
+        reader: Callable[[], bytes] | None = None,
     ) -> None:
-        # its body was read, within max_response_size, into content
+        # the body, read within max_response_size; None while a streamed one is unread
         self.http_response = response
         self._content = content
+        self._reader = reader
         self._decoder = decoder
         # the pages fetched to get here (normalised URLs), the first one included
         self.trail: frozenset[str] = frozenset()
@@ -348,20 +354,53 @@ class RawResponse(Generic[T]):
 
     @property
     def content(self) -> bytes:
+        """The whole body (read now if it was streamed, within max_response_size)."""
+        if self._content is None:
+            self._content = self._reader() if self._reader else b""
         return self._content
 
     @property
     def text(self) -> str:
-        return body_text(self.http_response, self._content)
+        return body_text(self.http_response, self.content)
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body, decompressed, chunk by chunk, then the connection is released. Streamed
+        (`with_options(stream=True)`), nothing is buffered and no size bound applies."""
+        if self._content is not None:
+            yield self._content
+            return
+        failure: ConnectorError | None = None
+        try:
+            yield from self.http_response.iter_bytes(chunk_size)
+        except httpx.DecodingError:
+            failure = self.unexpected(UNDECODABLE)
+        except httpx.HTTPError as error:  # kept apart: its chain holds the URL
+            failure = TransportError(
+                f"reading the body failed: {type(error).__name__}", attempts=1
+            )
+        finally:
+            self.http_response.close()
+        if failure is not None:
+            raise failure
+
+    def close(self) -> None:
+        """Release the connection of a streamed body that is not read to its end."""
+        self.http_response.close()
+
+    def __enter__(self) -> RawResponse[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def parse(self) -> T:
         """The body decoded with the schema the spec documents for this status."""
         if self._decoder is no_content:
             return self._decoder(None)
         if self._decoder is binary:
-            return self._decoder(self._content)
+            return self._decoder(self.content)
         try:
-            data = parse_json_body(self._content)
+            data = parse_json_body(self.content)
         except ValueError as error:
             raise self.unexpected(str(error)) from None
         try:
@@ -370,7 +409,9 @@ class RawResponse(Generic[T]):
             raise self.unexpected(str(error)) from None
 
     def unexpected(self, reason: str) -> UnexpectedResponseError:
-        return UnexpectedResponseError(self.status_code, self.text, reason)
+        # a streamed body is never read to report an error
+        text = "" if self._content is None else self.text
+        return UnexpectedResponseError(self.status_code, text, reason)
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}]>"
@@ -391,6 +432,7 @@ ERROR_BODY_LIMIT = 64 * 1024  # bytes of an error body kept; the rest is dropped
 MAX_JSON_DEPTH = 200  # nesting of a JSON body; deeper is refused as unexpected
 MAX_PAGES = 10_000  # pages one iteration may fetch
 ATTEMPT_TIMEOUT = 300.0  # seconds per attempt when `timeout` is an httpx.Timeout
+UNDECODABLE = "the body could not be decoded as its Content-Encoding says"
 
 
 def body_text(response: httpx.Response, content: bytes) -> str:
@@ -568,6 +610,7 @@ class Transport:
         max_response_size: int | None = MAX_RESPONSE_SIZE,
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
+        stream: bool = False,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -588,6 +631,7 @@ class Transport:
         self.max_response_size = max_response_size
         self.max_pages = max_pages
         self.attempt_timeout = attempt_timeout
+        self.stream = stream  # success bodies left unread, for RawResponse.iter_bytes
         self.sleep: Callable[[float], None] = time.sleep
         self._credentials = credentials
         self._client = (
@@ -606,6 +650,7 @@ class Transport:
         max_response_size: int | None | Unset = UNSET,
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
+        stream: bool | None = None,
     ) -> Transport:
         """A transport with other options over the same connection pool (which it never closes)."""
         other = Transport(
@@ -624,6 +669,7 @@ class Transport:
             attempt_timeout=(
                 self.attempt_timeout if attempt_timeout is UNSET else attempt_timeout
             ),
+            stream=self.stream if stream is None else stream,
         )
         other.sleep = self.sleep
         return other
@@ -787,9 +833,10 @@ class Transport:
                 f"{method} request failed: {failure}", attempts=attempt
             )
         if not response.is_success:
-            raise error_for_status(response, errors, content, ERROR_BODY_LIMIT)
+            raise error_for_status(response, errors, content or b"", ERROR_BODY_LIMIT)
+        decoder = _decoder_for(response, content or b"", responses)
         return RawResponse(
-            response, content, _decoder_for(response, content, responses)
+            response, content, decoder, lambda: self._read_later(response)
         )
 
     def _attempt(
@@ -799,8 +846,9 @@ class Transport:
         headers: httpx.Headers,
         body: bytes | None,
         auth: httpx.Auth | None,
-    ) -> tuple[httpx.Response, bytes]:
-        """One request and its body, read within the size bound and the attempt's deadline."""
+    ) -> tuple[httpx.Response, bytes | None]:
+        """One request and its body, read within the size bound and the attempt's deadline; a
+        success's body is left unread when streaming (None)."""
         request = self._client.build_request(
             method, url, content=body, headers=headers, timeout=self.timeout
         )
@@ -812,12 +860,29 @@ class Transport:
                 auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
                 stream=True,
             )
+            if self.stream and response.is_success:
+                return response, None
             try:
                 return response, self._read(response, deadline)
             finally:
                 response.close()
         finally:
             _DEADLINE.reset(token)
+
+    def _read_later(self, response: httpx.Response) -> bytes:
+        """A streamed body read whole, on demand: within max_response_size, no deadline."""
+        refusal = failure = None
+        try:
+            return self._read(response, math.inf)
+        except _Refusal as error:
+            refusal = error
+        except httpx.HTTPError as error:  # kept apart: its chain holds the URL
+            failure = type(error).__name__
+        finally:
+            response.close()
+        if refusal is not None:
+            raise UnexpectedResponseError(refusal.status_code, "", refusal.reason)
+        raise TransportError(f"reading the body failed: {failure}", attempts=1)
 
     def _read(self, response: httpx.Response, deadline: float) -> bytes:
         """The body, decompressed: a success's up to max_response_size (more is refused), an
@@ -850,10 +915,7 @@ class Transport:
                         )
                     break
         except httpx.DecodingError:
-            raise _Refusal(
-                response.status_code,
-                "the body could not be decoded as its Content-Encoding says",
-            ) from None
+            raise _Refusal(response.status_code, UNDECODABLE) from None
         return b"".join(chunks)
 
     def _authenticate(

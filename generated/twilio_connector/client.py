@@ -83,9 +83,15 @@ class TwilioClient:
         max_response_size: int | None | Unset = UNSET,
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
+        stream: bool | None = None,
     ) -> TwilioClient:
         """A client with other options, sharing this one's connections and credentials; closing
-        it leaves the connections open. Options not given keep this client's values."""
+        it leaves the connections open. Options not given keep this client's values.
+
+        With `stream=True`, `with_raw_response` leaves success bodies unread: read them in
+        chunks with `RawResponse.iter_bytes()` (nothing buffered, no size bound) in a `with`
+        block, or whole with `.content` or `.parse()` (within max_response_size).
+        """
         other = copy.copy(self)
         other._transport = self._transport.with_options(
             timeout=timeout,
@@ -93,6 +99,7 @@ class TwilioClient:
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
+            stream=stream,
         )
         other.with_raw_response = TwilioClientWithRawResponse(other._transport)
         return other
