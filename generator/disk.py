@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from generator.errors import GeneratorError
 
@@ -204,8 +205,6 @@ def lock_output(output: Path, *, wait: bool, what: str) -> Iterator[None]:
     lock file is ever left where users commit; the kernel drops it when the process ends,
     however it ends. A writer creates the folder; a reader finds nothing to lock where there is
     no folder yet."""
-    import fcntl
-
     if not wait and not output.is_dir():
         yield
         return
@@ -213,7 +212,7 @@ def lock_output(output: Path, *, wait: bool, what: str) -> Iterator[None]:
         output.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        mode = fcntl.LOCK_EX if wait else fcntl.LOCK_SH
+        mode = _fcntl().LOCK_EX if wait else _fcntl().LOCK_SH
         if not _try_lock(descriptor, mode):
             if not wait:
                 raise DiskError(
@@ -238,11 +237,21 @@ def lock_output(output: Path, *, wait: bool, what: str) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def _try_lock(descriptor: int, mode: int) -> bool:
-    import fcntl
-
+def _fcntl() -> ModuleType:
+    """POSIX file locks; elsewhere (Windows) a clear error rather than an import traceback."""
     try:
-        fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+        import fcntl
+    except ImportError:
+        raise DiskError(
+            "connector-codegen locks the output folder with POSIX file locks (fcntl):"
+            " it runs on Linux and macOS"
+        ) from None
+    return fcntl
+
+
+def _try_lock(descriptor: int, mode: int) -> bool:
+    try:
+        _fcntl().flock(descriptor, mode | _fcntl().LOCK_NB)
     except BlockingIOError:
         return False
     return True

@@ -381,3 +381,15 @@ def test_a_leftover_staging_folder_is_cleaned_by_the_next_generate(
     assert invoke("check")[0] == 0
     assert invoke("generate")[0] == 0
     assert not staging_dir(generated).exists()
+
+
+def test_without_posix_locks_generate_says_so(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    edit_spec(generated.parent.parent)
+    old = tree(generated)
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: the import fails
+    refused(["generate"], "POSIX file locks (fcntl)")
+    assert tree(generated) == old

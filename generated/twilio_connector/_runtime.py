@@ -341,7 +341,7 @@ class RawResponse(Generic[T]):
         self._content = content
         self._reader = reader
         self._decoder = decoder
-        # the pages fetched to get here (normalised URLs), the first one included
+        # the pages fetched to get here (normalised URLs); empty for a first page
         self.trail: frozenset[str] = frozenset()
 
     @property
@@ -723,9 +723,7 @@ class Transport:
             body, form_type = encode_form(form, files, multipart=multipart)
             # the boundary must be the one used
             request_headers["Content-Type"] = form_type
-        result = self._send(method, url, request_headers, body, auth, responses, errors)
-        result.trail = frozenset({page_key(httpx.URL(url), self._query_credentials())})
-        return result
+        return self._send(method, url, request_headers, body, auth, responses, errors)
 
     def follow(
         self,
@@ -753,12 +751,17 @@ class Transport:
             raise previous.unexpected(
                 "the next-page link holds a user name or password"
             )
-        key = page_key(url, self._query_credentials())
-        if key in previous.trail:
+        ignored = self._query_credentials()
+        # the first page's identity is worked out only when a listing is followed
+        trail = previous.trail or {
+            page_key(previous.http_response.request.url, ignored)
+        }
+        key = page_key(url, ignored)
+        if key in trail:
             raise previous.unexpected(
                 "the next-page link leads back to a page already fetched"
             )
-        if len(previous.trail) >= self.max_pages:
+        if len(trail) >= self.max_pages:
             raise previous.unexpected(
                 f"the listing has more than max_pages={self.max_pages} pages"
             )
@@ -769,7 +772,7 @@ class Transport:
         if query:
             target += ("&" if url.query else "?") + encode_query(query)
         page = self._send("GET", target, request_headers, None, auth, responses, errors)
-        page.trail = previous.trail | {key}
+        page.trail = frozenset(trail) | {key}
         return page
 
     def _query_credentials(self) -> frozenset[str]:
