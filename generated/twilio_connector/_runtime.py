@@ -13,12 +13,14 @@ import contextvars
 import datetime
 import email.utils
 import enum
+import functools
 import json
 import logging
 import math
 import os
 import random
 import re
+import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -568,12 +570,21 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's verifying TLS context, made once per process and shared by the clients' pools.
+
+    Loading the CA bundle takes tens of milliseconds, which every client would pay again.
+    """
+    return httpx.create_ssl_context()
+
+
 def deadline_transport() -> httpx.HTTPTransport:
     """httpx's transport for the client's own connection pool, its sockets bound by the attempt
     deadline. (httpx offers no hook for the socket backend: the pool is replaced.)"""
-    transport = httpx.HTTPTransport()
+    transport = httpx.HTTPTransport(verify=_ssl_context())
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=_ssl_context(),
         max_connections=100,
         max_keepalive_connections=20,
         keepalive_expiry=5.0,
