@@ -212,8 +212,9 @@ def lock_output(output: Path, *, wait: bool, what: str) -> Iterator[None]:
         output.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        mode = _fcntl().LOCK_EX if wait else _fcntl().LOCK_SH
-        if not _try_lock(descriptor, mode):
+        fcntl = _fcntl()
+        mode = fcntl.LOCK_EX if wait else fcntl.LOCK_SH
+        if not _try_lock(fcntl, descriptor, mode):
             if not wait:
                 raise DiskError(
                     f"{output}: a generation is in progress there; run {what} again when"
@@ -225,7 +226,7 @@ def lock_output(output: Path, *, wait: bool, what: str) -> Iterator[None]:
                 flush=True,
             )
             deadline = time.monotonic() + LOCK_WAIT_SECONDS
-            while not _try_lock(descriptor, mode):
+            while not _try_lock(fcntl, descriptor, mode):
                 if time.monotonic() > deadline:
                     raise DiskError(
                         f"{output}: another connector-codegen run held it for over"
@@ -249,9 +250,9 @@ def _fcntl() -> ModuleType:
     return fcntl
 
 
-def _try_lock(descriptor: int, mode: int) -> bool:
+def _try_lock(fcntl: ModuleType, descriptor: int, mode: int) -> bool:
     try:
-        _fcntl().flock(descriptor, mode | _fcntl().LOCK_NB)
+        fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True

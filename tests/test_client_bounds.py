@@ -77,9 +77,7 @@ def test_a_base_url_with_userinfo_is_refused_without_echoing_it() -> None:
     assert AUTH[1] not in everything_about(caught.value)
 
 
-def test_every_error_of_a_dead_server_is_a_transport_error_without_secrets(
-    serve: Serve,
-) -> None:
+def test_every_error_of_a_dead_server_is_a_transport_error_without_secrets() -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     listener.close()  # nothing listens there now
