@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.disk import Tree
+from generator.errors import GeneratorError
 from generator.pipeline import Generated, Job, build
 from generator.records import MANIFEST, read_manifest, sha256
 from generator.writer import Places, pending_journal
@@ -63,6 +65,8 @@ def _compare(generated: Generated) -> list[Stale]:
         stale.append(
             Stale(package_dir / path, reason, _diff(path, actual or "", expected))
         )
+    if not places.package.exists():
+        stale[:0] = _elsewhere(package_dir, new_inputs["spec"])
     for path in sorted(set(old.files if old else ()) - set(generated.files)):
         if places.package.exists(path):
             stale.append(
@@ -73,6 +77,29 @@ def _compare(generated: Generated) -> list[Stale]:
                 )
             )
     return stale
+
+
+def _elsewhere(package_dir: Path, spec: str) -> list[Stale]:
+    """Where the output folder holds no such package but one generated from the same spec,
+    a line naming it: `check` was most likely run without the `--package` it was made with.
+    """
+    found: list[Stale] = []
+    try:
+        folders = sorted(package_dir.parent.iterdir())
+    except OSError:  # no output folder at all
+        return found
+    for folder in folders:
+        try:
+            manifest = read_manifest(Tree(folder)) if folder.is_dir() else None
+        except GeneratorError:  # an untrusted record is that package's own problem
+            continue
+        if manifest is not None and manifest.inputs.get("spec") == spec:
+            reason = (
+                f"missing: no package folder here, but {folder.name}/ was generated from the"
+                f" same spec (was it generated with --package {folder.name}?)"
+            )
+            found.append(Stale(package_dir, reason, ""))
+    return found
 
 
 def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:

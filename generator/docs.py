@@ -146,7 +146,18 @@ def client_doc(api: Api) -> str:
             "An httpx.Client of your own (proxies, TLS, limits); not closed by close().",
         ),
     ]
-    return _join(heading, api.description, _section("Args", arguments))
+    return _join(
+        heading,
+        api.description,
+        _NO_SCHEME * (not api.security_schemes),
+        _section("Args", arguments),
+    )
+
+
+_NO_SCHEME = (
+    "The spec defines no security scheme, so the client sends no credentials of its own;"
+    " a service that needs them gets them from an http_client= with its own auth or headers."
+)
 
 
 _CREDENTIAL_TEXT = {

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from generator.escape import py_literal
 from generator.model import (
+    NO_BODY_STATUSES,
     Api,
     DictType,
     EnumType,
@@ -43,6 +44,11 @@ class ErrorCase:
     status: int
     class_name: str
     description: str
+
+    @property
+    def has_body(self) -> bool:
+        """False for a status HTTP forbids a body for (304): its test sends none."""
+        return str(self.status) not in NO_BODY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -349,12 +355,15 @@ class ExampleFactory:
             texts = wire_pairs(parameter, value)
             if parameter.location == "path":
                 placeholder = "{" + parameter.wire_name + "}"
-                raw_path = raw_path.replace(placeholder, quote(texts[0][1], safe=""))
-                decoded_path = decoded_path.replace(placeholder, texts[0][1])
+                text = texts[0][1]
+                if parameter.double_encoded:
+                    text = quote(text, safe="")
+                raw_path = raw_path.replace(placeholder, quote(text, safe=""))
+                decoded_path = decoded_path.replace(placeholder, text)
             elif parameter.location == "query":
                 query += texts
-            elif parameter.location == "header":
-                headers += texts
+            elif parameter.location == "header":  # HTTP drops the value's outer spaces
+                headers += [(name, text.strip(" \t")) for name, text in texts]
             elif parameter.location == "formData" and parameter.type == ScalarType(
                 "bytes"
             ):

@@ -76,7 +76,7 @@ def remember(job: Job, package_dir: Path, warnings: tuple[Finding, ...]) -> None
 def _current(job: Job) -> Current | None:
     from generator.loader import load_spec, text_digest
 
-    source = load_spec(job.spec, job.spec_name)
+    source = load_spec(job.spec, job.spec_name, lenient=job.lenient)
     package = job.package or _default_package(source.data)
     package_dir = job.output / package
     places = Places.of(package_dir)

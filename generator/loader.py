@@ -91,12 +91,15 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def load_spec(path: Path, display_name: str) -> SourceFile:
-    """Read and parse a spec file; every failure is a SpecError naming the file."""
+def load_spec(path: Path, display_name: str, *, lenient: bool = False) -> SourceFile:
+    """Read and parse a spec file; every failure is a SpecError naming the file. With
+    `lenient`, raw control characters inside JSON strings are read, each string a warning.
+    """
     text = _read_text(path, display_name)
     replaced: list[str] = []
+    raw_controls: list[Finding] = []
     if path.suffix.lower() == ".json":
-        data, locate = _load_json(text, display_name)
+        data, locate = _load_json(text, display_name, raw_controls if lenient else None)
         if _SURROGATE_ESCAPE.search(text):
             data = _without_lone_surrogates(data, (), replaced)
     else:
@@ -107,7 +110,10 @@ def load_spec(path: Path, display_name: str) -> SourceFile:
         )
     source = SourceFile(path, display_name, data, text_digest(text), locate)
     message = "a lone surrogate escape is not a character: replaced by U+FFFD"
-    warnings = tuple(source.finding(message, pointer) for pointer in replaced)
+    warnings = (
+        *raw_controls,
+        *(source.finding(message, pointer) for pointer in replaced),
+    )
     return dataclasses.replace(source, warnings=warnings) if warnings else source
 
 
@@ -167,12 +173,27 @@ def _read_text(path: Path, display_name: str) -> str:
     return text
 
 
-def _load_json(text: str, display_name: str) -> tuple[Any, _Locator]:
+def _load_json(
+    text: str, display_name: str, raw_controls: list[Finding] | None = None
+) -> tuple[Any, _Locator]:
+    """The document and its locator. Given a `raw_controls` list, raw control characters
+    inside strings (JSON requires them escaped) are read as the characters, and each string
+    holding one is added to the list as a warning."""
     try:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            if raw_controls is None or not error.msg.startswith(_RAW_CONTROL):
+                raise
+            data = json.loads(text, strict=False)
+            raw_controls += _raw_control_findings(text, display_name)
     except json.JSONDecodeError as error:
+        hint = " (--lenient reads it)" if error.msg.startswith(_RAW_CONTROL) else ""
         finding = Finding(
-            f"invalid JSON: {error.msg}", display_name, error.lineno, error.colno
+            f"invalid JSON: {error.msg.removesuffix(' at')}{hint}",
+            display_name,
+            error.lineno,
+            error.colno,
         )
         raise SpecError([finding]) from None
     except RecursionError:
@@ -181,6 +202,26 @@ def _load_json(text: str, display_name: str) -> tuple[Any, _Locator]:
         ) from None
     _check_depth(data, display_name)
     return data, lambda parts: _json_position(text, parts)
+
+
+_RAW_CONTROL = "Invalid control character"
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def _raw_control_findings(text: str, display_name: str) -> list[Finding]:
+    """A warning at every string of the JSON text that holds a raw control character."""
+    findings = []
+    for string in _JSON_STRING.finditer(text):
+        control = _CONTROL.search(string.group())
+        if control:
+            line, column = _line_column(text, string.start() + control.start())
+            message = (
+                f"a raw control character (U+{ord(control.group()):04X}) inside a string,"
+                " which JSON requires escaped: read as that character"
+            )
+            findings.append(Finding(message, display_name, line, column))
+    return findings
 
 
 def _check_depth(data: Any, display_name: str) -> None:
@@ -198,7 +239,7 @@ def _check_depth(data: Any, display_name: str) -> None:
 
 def _json_position(text: str, parts: list[str]) -> tuple[int, int] | None:
     """Find the value at a pointer by scanning the text; only called to report an error."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)  # the text may be read leniently
     ws = re.compile(r"[ \t\n\r]*")
     position = ws.match(text, 0).end()  # type: ignore[union-attr]
     for part in parts:

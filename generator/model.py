@@ -10,6 +10,9 @@ from typing import Any
 
 from generator.errors import Finding
 
+# Statuses HTTP sends without a body, whatever the spec documents.
+NO_BODY_STATUSES = frozenset({"204", "205", "304"})
+
 
 @dataclass(frozen=True)
 class ScalarType:
@@ -99,6 +102,9 @@ class Parameter:
     constant: bool = (
         False  # x-ms-visibility internal with a default: always sent, not exposed
     )
+    double_encoded: bool = (
+        False  # a path value percent-encoded twice (x-ms-url-encoding)
+    )
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,9 @@ class Operation:
     content_type: str = ""  # of a binary body
     pager: Pager | None = None
     pointer: str = ""  # where the operation is in the spec
+    interim_statuses: tuple[
+        int, ...
+    ] = ()  # documented 1xx: what precedes a final response
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

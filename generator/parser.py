@@ -17,6 +17,7 @@ from generator.errors import Finding, GeneratorError
 from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
+    NO_BODY_STATUSES,
     Api,
     DictType,
     EnumClass,
@@ -56,7 +57,6 @@ _SCALARS = {
     "boolean": "bool",
     "file": "bytes",
 }
-NO_BODY_STATUSES = frozenset({"204", "205", "304"})
 
 
 def default_package_name(title: str) -> str:
@@ -118,6 +118,9 @@ class _Parser:
             *(error.name for error in self.errors),
         }
         self.schemes = self._security_schemes()
+        self.document_security = self._requirements(
+            self.data.get("security"), "/security"
+        )
         self.models: dict[str, Model] = {}  # by schema pointer, in discovery order
         self.enums: dict[str, EnumClass] = {}
         self.model_names: dict[str, str] = self._definition_names()
@@ -218,7 +221,7 @@ class _Parser:
         statuses: set[int] = set()
         for _, _, _, operation in self._iter_operations():
             for status in operation.get("responses") or {}:
-                if str(status).isdigit() and not str(status).startswith("2"):
+                if str(status).isdigit() and str(status)[0] not in "12":
                     statuses.add(int(status))
         classes = []
         for status in sorted(statuses):
@@ -584,7 +587,12 @@ class _Parser:
             parameters=parameters,
             responses=self._responses(operation, pointer, hint),
             deprecated=operation.get("deprecated") is True,
-            security=self._operation_security(operation),
+            interim_statuses=tuple(
+                int(s)
+                for s in sorted(operation.get("responses") or {})
+                if _is_interim(s)
+            ),
+            security=self._operation_security(operation, pointer),
             body_encoding=encoding,
             pointer=pointer,
             content_type=next(
@@ -629,6 +637,18 @@ class _Parser:
                     where,
                     hint + naming.pascal_case(wire, fallback="P", prefix="P"),
                 )
+                if location == "formData" and _is_binary(parameter):
+                    kind = ScalarType("bytes")  # a file part, as `type: file` is
+            if wire != wire.strip():
+                self.warnings.append(
+                    self.source.finding(
+                        f"the parameter name {wire!r} begins or ends with whitespace: it is"
+                        " sent as the spec spells it",
+                        where + "/name",
+                    )
+                )
+            if location == "header" and "default" in parameter:
+                parameter = self._header_default(parameter, where)
             parameters.append(
                 Parameter(
                     wire_name=wire,
@@ -643,9 +663,28 @@ class _Parser:
                     constant=parameter.get("x-ms-visibility") == "internal"
                     and "default" in parameter
                     and location != "body",
+                    double_encoded=location == "path"
+                    and parameter.get("x-ms-url-encoding") == "double",
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
+
+    def _header_default(self, parameter: dict[str, Any], where: str) -> dict[str, Any]:
+        """The header parameter with its default as HTTP sends it (no spaces around it); a
+        default HTTP cannot carry is dropped with a warning, so an internal parameter then
+        becomes one the caller supplies."""
+        default = parameter["default"]
+        text = default.strip(" \t") if isinstance(default, str) else None
+        if text is None or _HEADER_VALUE.fullmatch(text):
+            return parameter if text is None else {**parameter, "default": text}
+        self.warnings.append(
+            self.source.finding(
+                f"the default {default!r} cannot be sent in an HTTP header (a control or"
+                " non-ASCII character): it is not used, and the caller supplies the value",
+                where + "/default",
+            )
+        )
+        return {k: v for k, v in parameter.items() if k != "default"}
 
     def _responses(
         self, operation: dict[str, Any], pointer: str, hint: str
@@ -666,6 +705,17 @@ class _Parser:
         result = []
         for status in sorted(responses, key=_status_order):
             where, response = resolved[status]
+            if _is_interim(status):
+                self.warnings.append(
+                    self.source.finding(
+                        f"{status} is an interim status, which HTTP/1.1 cannot send as the"
+                        " final response: the client reads the response that follows it",
+                        join_pointer(
+                            [*split_pointer(pointer), "responses", str(status)]
+                        ),
+                    )
+                )
+                continue
             schema = response.get("schema")
             suffix = "Response" + (
                 str(status).capitalize() if len(with_schema) > 1 else ""
@@ -738,21 +788,48 @@ class _Parser:
         )
 
     def _operation_security(
-        self, operation: dict[str, Any]
+        self, operation: dict[str, Any], pointer: str
     ) -> tuple[tuple[str, ...], ...]:
-        """The operation's own requirement, else the document's; with neither, any defined
-        scheme (connector definitions often define schemes without requiring them)."""
-        known = [scheme.name for scheme in self.schemes]
-        requirements = operation.get("security", self.data.get("security"))
-        if requirements is None:
-            return tuple((name,) for name in known)
-        alternatives = []
-        for requirement in requirements if isinstance(requirements, list) else []:
-            if isinstance(requirement, dict):
-                alternatives.append(
-                    tuple(name for name in requirement if name in known)
-                )
-        return tuple(alternatives)
+        """The operation's alternatives: its own usable requirement, else the document's; where
+        neither states one, every defined scheme (a connector's schemes are its connection,
+        applied to every call). An explicit `security: []` beneath a document requirement
+        means no authentication, as Swagger 2.0 says."""
+        own = operation.get("security")
+        found = self._requirements(own, pointer + "/security")
+        if found:
+            return found
+        if own == [] and self.document_security:
+            return ()
+        if self.document_security:
+            return self.document_security
+        return tuple((scheme.name,) for scheme in self.schemes)
+
+    def _requirements(
+        self, requirements: Any, pointer: str
+    ) -> tuple[tuple[str, ...], ...]:
+        """The usable alternatives of a `security` list (anonymous ones last, so a credential
+        given is sent); a scheme name securityDefinitions lacks is a warning and dropped, and
+        a requirement left empty by that is dropped too."""
+        known = {scheme.name for scheme in self.schemes}
+        alternatives: list[tuple[str, ...]] = []
+        for index, requirement in enumerate(
+            requirements if isinstance(requirements, list) else []
+        ):
+            if not isinstance(requirement, dict):
+                continue
+            for name in requirement:
+                if name not in known:
+                    self.warnings.append(
+                        self.source.finding(
+                            f"security requirement names {name!r}, which"
+                            " securityDefinitions does not define: it is ignored",
+                            join_pointer([*split_pointer(pointer), str(index), name]),
+                        )
+                    )
+            names = tuple(name for name in requirement if name in known)
+            if names or not requirement:
+                alternatives.append(names)
+        return tuple(sorted(alternatives, key=lambda names: not names))
 
 
 def _with_subtypes(model: Model, children: dict[str, list[Model]]) -> Model:
@@ -792,6 +869,15 @@ def _is_binary(schema: Any) -> bool:
     return schema.get("type") == "file" or (
         schema.get("type") == "string" and schema.get("format") == "binary"
     )
+
+
+# What an HTTP header value may hold (visible ASCII, space, tab), as the client checks it.
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _is_interim(status: Any) -> bool:
+    """A documented 1xx: never a final response."""
+    return str(status).isdigit() and len(str(status)) == 3 and str(status)[0] == "1"
 
 
 def _collection_format(parameter: dict[str, Any], kind: TypeRef) -> str:

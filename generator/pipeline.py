@@ -75,7 +75,9 @@ def understand(job: Job) -> Understood:
     validate and parse, and a document the parser cannot read is a located error."""
     from generator import bundler, loader, parser, validator
 
-    source = bundler.bundle(loader.load_spec(job.spec, job.spec_name))
+    source = bundler.bundle(
+        loader.load_spec(job.spec, job.spec_name, lenient=job.lenient)
+    )
     validation = validator.start(source, lenient=job.lenient)
     api = _explained(source, validation, lambda: parser.parse(source, job.package))
     return Understood(source, api, validation)

@@ -251,6 +251,10 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         ),
         "test_error_imports": _test_error_imports(api, operation_cases, retry_case),
         "retry_case": retry_case,
+        "interim_tests": any(
+            case.operation.interim_statuses and not case.refused_header
+            for case in operation_cases
+        ),
         "idempotent_methods": sorted(IDEMPOTENT_METHODS),
         "no_retry_case": _first_case(operation_cases, ("POST", "PATCH")),
         "model_cases": model_cases,
@@ -417,7 +421,9 @@ def _request_arguments(op: Operation) -> list[str]:
     arguments = []
     if op.located("path"):
         entries = (
-            f"{escape.py_literal(p.wire_name)}: {value(p)}" for p in op.located("path")
+            f"{escape.py_literal(p.wire_name)}: "
+            + (f"encoded_once({value(p)})" if p.double_encoded else value(p))
+            for p in op.located("path")
         )
         arguments.append("path_params={" + ", ".join(entries) + "}")
     for location, keyword in (("query", "query"), ("header", "headers")):
@@ -591,6 +597,8 @@ def _client_runtime_imports(api: Api) -> list[str]:
     names |= {constructors[scheme.kind] for scheme in api.security_schemes}
     if api.security_schemes:
         names.add("Credential")
+    if any(p.double_encoded for op in api.operations for p in op.parameters):
+        names.add("encoded_once")
     return sorted(names)
 
 

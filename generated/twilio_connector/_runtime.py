@@ -9,6 +9,7 @@ httpx only, so that the package works wherever it is copied.
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import datetime
 import email.utils
@@ -203,6 +204,12 @@ def expand_path(template: str, values: Mapping[str, Any]) -> str:
     return "/".join("%2E" * len(s) if s in (".", "..") else s for s in segments)
 
 
+def encoded_once(value: Any) -> str:
+    """A path value percent-encoded once, for `x-ms-url-encoding: double`: expand_path
+    encodes it a second time."""
+    return "".join(quote(text, safe="") for _, text in given_pairs([("", value)]))
+
+
 def encode_query(pairs: Iterable[tuple[Any, ...]]) -> str:
     """The query string for the parameters that were given, every reserved character encoded."""
     return "&".join(
@@ -219,8 +226,11 @@ def encode_form(
 ) -> tuple[bytes, str]:
     """A form body and its Content-Type: urlencoded, or multipart/form-data when asked or when
     there are files."""
+    fields, binary = _split_binary(fields)
     pairs = list(given_pairs(fields))
-    uploads = [(name, value) for name, value, *_ in files if value is not None]
+    uploads = [
+        (name, value) for name, value, *_ in [*files, *binary] if value is not None
+    ]
     if not multipart and not uploads:
         return urlencode(pairs).encode("ascii"), "application/x-www-form-urlencoded"
     boundary = uuid.uuid4().hex
@@ -243,6 +253,22 @@ def encode_form(
     return body, f"multipart/form-data; boundary={boundary}"
 
 
+def _split_binary(
+    fields: Iterable[tuple[Any, ...]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(text fields, binary ones): bytes or a file object goes out as a file part, whatever
+    the spec called the field, never as its repr()."""
+    text: list[tuple[Any, ...]] = []
+    binary: list[tuple[Any, ...]] = []
+    for field in fields:
+        value = field[1]
+        is_binary = isinstance(value, (bytes, bytearray)) or callable(
+            getattr(value, "read", None)
+        )
+        (binary if is_binary else text).append(field)
+    return text, binary
+
+
 def _quoted(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
@@ -262,7 +288,9 @@ HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 def check_header(name: str, value: str) -> str:
-    """Refuse, before anything is sent, a header that HTTP cannot carry or that would split."""
+    """The value as HTTP sends it, without the spaces around it (not part of a field value);
+    refused, before anything is sent, if HTTP cannot carry it or it would split."""
+    value = value.strip(" \t")
     if not HEADER_NAME.fullmatch(name):
         raise ValueError(
             f"{name!r} is not a valid HTTP header name; the request was not sent"
@@ -284,6 +312,10 @@ class Credential:
     ) -> httpx.Auth | None:
         raise NotImplementedError
 
+    def secrets(self) -> list[str]:
+        """Every form of the secret a request may carry, so that error messages can hide it."""
+        return []
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<hidden>)"
 
@@ -293,6 +325,14 @@ class BasicCredentials(Credential):
 
     def __init__(self, value: tuple[str, str] | httpx.Auth) -> None:
         self._auth = httpx.BasicAuth(*value) if isinstance(value, tuple) else value
+        self._secrets: list[str] = []
+        if isinstance(value, tuple):
+            pair = f"{value[0]}:{value[1]}"
+            encoded = base64.b64encode(pair.encode()).decode("ascii")
+            self._secrets = [*value, pair, encoded]
+
+    def secrets(self) -> list[str]:
+        return self._secrets
 
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> httpx.Auth:
         return self._auth
@@ -305,6 +345,9 @@ class ApiKey(Credential):
         self._location = location
         self._name = name
         self._key = key
+
+    def secrets(self) -> list[str]:
+        return [self._key]
 
     @property
     def query_name(self) -> str | None:
@@ -322,9 +365,14 @@ class BearerToken(Credential):
 
     def __init__(self, token: str | Callable[[], str]) -> None:
         self._token = token
+        self._issued = "" if callable(token) else token  # the token last sent
+
+    def secrets(self) -> list[str]:
+        return [self._issued]
 
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
         token = self._token() if callable(self._token) else self._token
+        self._issued = token
         headers["Authorization"] = check_header("Authorization", f"Bearer {token}")
 
 
@@ -401,14 +449,16 @@ class RawResponse(Generic[T]):
             return self._decoder(None)
         if self._decoder is binary:
             return self._decoder(self.content)
+        # a page reached through a next-page link says so
+        where = "the page the next-page link named: " if self.trail else ""
         try:
             data = parse_json_body(self.content)
         except ValueError as error:
-            raise self.unexpected(str(error)) from None
+            raise self.unexpected(where + str(error)) from None
         try:
             return self._decoder(data)
         except DecodeError as error:
-            raise self.unexpected(str(error)) from None
+            raise self.unexpected(where + str(error)) from None
 
     def unexpected(self, reason: str) -> UnexpectedResponseError:
         # a streamed body is never read to report an error
@@ -782,7 +832,13 @@ class Transport:
         target = str(url.copy_with(fragment=None))
         if query:
             target += ("&" if url.query else "?") + encode_query(query)
-        page = self._send("GET", target, request_headers, None, auth, responses, errors)
+        try:
+            page = self._send(
+                "GET", target, request_headers, None, auth, responses, errors
+            )
+        except ConnectorError as error:  # say which request it was
+            error.args = tuple([f"following the next-page link: {error}"])
+            raise
         page.trail = frozenset(trail) | {key}
         return page
 
@@ -847,7 +903,12 @@ class Transport:
                 f"{method} request failed: {failure}", attempts=attempt
             )
         if not response.is_success:
-            raise error_for_status(response, errors, content or b"", ERROR_BODY_LIMIT)
+            secrets = [
+                secret for c in self._credentials.values() for secret in c.secrets()
+            ]
+            raise error_for_status(
+                response, errors, content or b"", ERROR_BODY_LIMIT, secrets
+            )
         decoder = _decoder_for(response, content or b"", responses)
         return RawResponse(
             response, content, decoder, lambda: self._read_later(response)

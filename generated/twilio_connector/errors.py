@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import http
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
+
+BRIEF_LENGTH = 200  # characters of an error body that str(error) shows
 
 
 class ConnectorError(Exception):
@@ -52,8 +54,12 @@ class ApiError(ConnectorError):
         text: str,
         json: Any,
         headers: httpx.Headers,
+        secrets: Iterable[str] = (),
     ) -> None:
-        super().__init__(f"{status_code} {description}")
+        summary = brief(text, secrets)
+        super().__init__(
+            f"{status_code} {description}" + (f": {summary}" if summary else "")
+        )
         self.status_code = status_code
         self.description = description
         self.text = text
@@ -80,6 +86,19 @@ ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 
+def brief(text: str, secrets: Iterable[str] = (), length: int = BRIEF_LENGTH) -> str:
+    """About `length` characters of a body on one line for a message: every secret replaced by
+    `***` (servers echo rejected keys), whitespace runs as one space, control characters
+    escaped."""
+    for secret in sorted(
+        {secret for secret in secrets if secret}, key=len, reverse=True
+    ):
+        text = text.replace(secret, "***")
+    text = " ".join(text.split())
+    cut = text[:length] + ("..." if len(text) > length else "")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+
+
 def _reason_phrase(status: int) -> str:
     try:
         return http.HTTPStatus(status).phrase
@@ -92,10 +111,12 @@ def error_for_status(
     descriptions: Mapping[str, str],
     content: bytes,
     limit: int,
+    secrets: Iterable[str] = (),
 ) -> ApiError:
     """The error for a response, described by the operation's documented responses.
 
     Of a body longer than `limit` bytes, `text` keeps `limit` bytes, marked, and `json` is None.
+    The message shows the body's start with the `secrets` hidden.
     """
     status = response.status_code
     description = (
@@ -119,5 +140,10 @@ def error_for_status(
             body = None
     error_class = ERRORS_BY_STATUS.get(status, ApiError)
     return error_class(
-        status, description, text=text, json=body, headers=response.headers
+        status,
+        description,
+        text=text,
+        json=body,
+        headers=response.headers,
+        secrets=secrets,
     )
