@@ -368,9 +368,9 @@ def test_str_of_an_api_error_shows_the_body_briefly_with_credentials_hidden(
         echoed, status=401
     )
     base = httpserver.url_for("/api")
-    with TwilioClient(base, auth=("AC123", "s3cret-token")) as client:
-        with pytest.raises(ApiError) as caught:
-            client.get_message("SM1")
+    client = TwilioClient(base, auth=("AC123", "s3cret-token"))
+    with client, pytest.raises(ApiError) as caught:
+        client.get_message("SM1")
     message = str(caught.value)
     assert message.startswith("401 Operation Failed.: rejected *** (***) \\x1b[31mxxx")
     assert "s3cret" not in message and "QUMxMjM6" not in message
