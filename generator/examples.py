@@ -7,6 +7,7 @@ computed here, so that test templates only print them.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import http
 import re
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from urllib.parse import quote
 from generator.escape import py_literal
 from generator.model import (
     NO_BODY_STATUSES,
+    NO_CONSTRAINTS,
     Api,
+    Constraints,
     DictType,
     EnumType,
     Field,
@@ -28,11 +31,13 @@ from generator.model import (
     ScalarType,
     TypeRef,
 )
+from generator.samples import sample
 
 BASE_PATH = "/api"
 EXAMPLE_DEPTH = 2  # nesting levels of models whose optional fields examples fill
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # what the client sends
 UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)
 BASIC_CREDENTIALS = ("user-1", "secret-1")
 BEARER_TOKEN = "token-secret-1"
@@ -122,32 +127,45 @@ class ExampleFactory:
 
     # -- values ----------------------------------------------------------------------------
 
-    def value(self, kind: TypeRef, name: str, stack: tuple[str, ...] = ()) -> Any:
+    def value(
+        self,
+        kind: TypeRef,
+        name: str,
+        stack: tuple[str, ...] = (),
+        constraints: Constraints = NO_CONSTRAINTS,
+        index: int = 0,
+    ) -> Any:
+        """Example data of a type, within the spec's constraints on it; `index` tells apart
+        the items of one array."""
         if isinstance(kind, ScalarType):
-            return self.scalar(kind.python, name)
+            label = name if _PLAIN_NAME.match(name) else "text"
+            return sample(kind.python, label, self.next(), constraints, index)
         if isinstance(kind, ListType):
-            return [self.value(kind.item, name, stack)]
+            return self.items(kind, name, stack, constraints, 1)
         if isinstance(kind, DictType):
             return {"key": self.value(kind.value, name, stack)}
         if isinstance(kind, EnumType):
-            return self.enums[kind.name].members[0][1]
+            members = self.enums[kind.name].members
+            return members[index % len(members)][1]
         # Nested models below the first levels get their required fields only, so that example
         # data stays small however large the schema graph (Kubernetes-sized specs).
         deep = len(stack) >= EXAMPLE_DEPTH
         return self.model_data(self.models[kind.name], stack, required_only=deep)
 
-    def scalar(self, python: str, name: str) -> Any:
-        number = self.next()
-        if python == "int":
-            return number
-        if python == "float":
-            return number + 0.5
-        if python == "bool":
-            return number % 2 == 1
-        if python == "bytes":
-            return f"file-{number} content".encode()
-        label = name if _PLAIN_NAME.match(name) else "text"
-        return f"{label}-{number}"
+    def items(
+        self,
+        kind: ListType,
+        name: str,
+        stack: tuple[str, ...],
+        constraints: Constraints,
+        wanted: int,
+    ) -> list[Any]:
+        """`wanted` items, or as many as minItems and maxItems allow."""
+        count = max(wanted, constraints.min_items or 0)
+        if constraints.max_items is not None:
+            count = min(count, constraints.max_items)
+        inner = constraints.items or NO_CONSTRAINTS
+        return [self.value(kind.item, name, stack, inner, i) for i in range(count)]
 
     def model_data(
         self, model: Model, stack: tuple[str, ...], *, required_only: bool
@@ -168,7 +186,7 @@ class ExampleFactory:
                     data[field.wire_name] = _empty(field.type)
                 continue
             data[field.wire_name] = self.value(
-                field.type, field.wire_name, (*stack, model.name)
+                field.type, field.wire_name, (*stack, model.name), field.constraints
             )
         return data
 
@@ -227,8 +245,13 @@ class ExampleFactory:
         minimal = self.model_data(model, (), required_only=True)
         return ModelCase(model, full, minimal, self.constructor(model, minimal))
 
+    def arguments(self, operation: Operation) -> dict[str, Any]:
+        """Example data for every parameter the method takes, by Python name: JSON values
+        (a body model as its dict, which the method accepts too), bytes for files."""
+        return {p.python_name: self.argument(p) for p in operation.exposed_parameters}
+
     def operation_case(self, operation: Operation) -> OperationCase:
-        values = {p.python_name: self.argument(p) for p in operation.exposed_parameters}
+        values = self.arguments(operation)
         required = {
             p.python_name: values[p.python_name]
             for p in operation.positional_parameters
@@ -374,6 +397,10 @@ class ExampleFactory:
             elif parameter.location == "body":
                 body = value
         auth_headers, auth_query = applied_credentials(operation, self.api)
+        # a parameter the caller gave wins over a credential of the same name
+        given = {name.lower() for name, _ in headers}
+        auth_headers = [(k, v) for k, v in auth_headers if k.lower() not in given]
+        auth_query = [(k, v) for k, v in auth_query if k not in dict(query)]
         query_string = _query_string(query + auth_query)
         sent_headers = tuple(
             (k, v) for k, v in headers + auth_headers if k.lower() != "content-type"
@@ -423,11 +450,13 @@ class ExampleFactory:
         return (comparison(content_type, py_literal(given_type)), f'{data} == b""')
 
     def argument(self, parameter: Parameter) -> Any:
+        constraints = parameter.constraints
+        if parameter.location == "header" and not _sendable(constraints.example):
+            constraints = dataclasses.replace(constraints, example=None)
         if isinstance(parameter.type, ListType) and parameter.location != "body":
-            return [
-                self.value(parameter.type.item, parameter.wire_name) for _ in range(2)
-            ]
-        return self.value(parameter.type, parameter.wire_name)
+            # two items, so that the test sees the collection format
+            return self.items(parameter.type, parameter.wire_name, (), constraints, 2)
+        return self.value(parameter.type, parameter.wire_name, (), constraints)
 
     def success(self, operation: Operation) -> tuple[int, TypeRef | None, Any]:
         responses = operation.success_responses
@@ -454,6 +483,13 @@ class ExampleFactory:
             ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase)
         )
         return tuple(cases)
+
+
+def _sendable(example: Any) -> bool:
+    """Whether a spec's example can be a header value (printable ASCII, no outer spaces)."""
+    return not isinstance(example, str) or (
+        HEADER_VALUE.fullmatch(example) is not None and example == example.strip()
+    )
 
 
 def _empty(kind: TypeRef) -> Any:

@@ -50,6 +50,31 @@ ANY = ScalarType("Any")
 
 
 @dataclass(frozen=True)
+class Constraints:
+    """What the spec says a valid value looks like (for example values that a validating
+    server accepts): only scalars are kept, so that the model stays hashable."""
+
+    example: str | int | float | bool | None = None  # x-example / example, when scalar
+    enum: tuple[str | int | float | bool, ...] = ()
+    format: str = ""
+    pattern: str = ""
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    multiple_of: float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    items: Constraints | None = None  # of an array's items
+
+
+NO_CONSTRAINTS = Constraints()
+
+
+@dataclass(frozen=True)
 class Field:
     wire_name: str
     python_name: str
@@ -59,6 +84,7 @@ class Field:
     nullable: bool = False  # x-nullable: a required field may still be null
     read_only: bool = False  # set by the service: never required when building in code
     fixed: str | int | None = None  # the discriminator value a subtype always has
+    constraints: Constraints = NO_CONSTRAINTS
 
     @property
     def defaults_to_unset(self) -> bool:
@@ -102,9 +128,8 @@ class Parameter:
     constant: bool = (
         False  # x-ms-visibility internal with a default: always sent, not exposed
     )
-    double_encoded: bool = (
-        False  # a path value percent-encoded twice (x-ms-url-encoding)
-    )
+    double_encoded: bool = False  # x-ms-url-encoding: double
+    constraints: Constraints = NO_CONSTRAINTS
 
 
 @dataclass(frozen=True)
@@ -145,9 +170,9 @@ class Operation:
     content_type: str = ""  # of a binary body
     pager: Pager | None = None
     pointer: str = ""  # where the operation is in the spec
-    interim_statuses: tuple[
-        int, ...
-    ] = ()  # documented 1xx: what precedes a final response
+    accept: str = "application/json"  # the Accept header: what the operation produces
+    # documented 1xx statuses: what may precede the final response
+    interim_statuses: tuple[int, ...] = ()
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import http
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,9 @@ from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
     NO_BODY_STATUSES,
+    NO_CONSTRAINTS,
     Api,
+    Constraints,
     DictType,
     EnumClass,
     EnumType,
@@ -467,6 +470,7 @@ class _Parser:
                     description=_describe(resolved),
                     nullable=any(s.get("x-nullable") is True for s in flags),
                     read_only=any(s.get("readOnly") is True for s in flags),
+                    constraints=self._constraints(schema),
                 )
             )
         return tuple(fields)
@@ -587,6 +591,7 @@ class _Parser:
             parameters=parameters,
             responses=self._responses(operation, pointer, hint),
             deprecated=operation.get("deprecated") is True,
+            accept=_accept(operation.get("produces", self.data.get("produces"))),
             interim_statuses=tuple(
                 int(s)
                 for s in sorted(operation.get("responses") or {})
@@ -665,9 +670,39 @@ class _Parser:
                     and location != "body",
                     double_encoded=location == "path"
                     and parameter.get("x-ms-url-encoding") == "double",
+                    constraints=self._constraints(
+                        parameter.get("schema") if location == "body" else parameter
+                    ),
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
+
+    def _constraints(self, schema: Any, depth: int = 0) -> Constraints:
+        """The schema's constraints on a valid value, `$ref` followed."""
+        _, schema = self._resolve(schema)
+        if not isinstance(schema, dict) or depth > _CONSTRAINT_DEPTH:
+            return NO_CONSTRAINTS
+        example = schema.get("x-example", schema.get("example"))
+        items = schema.get("items")
+        return Constraints(
+            example=example if _is_scalar(example) else None,
+            enum=tuple(
+                v for v in _list(schema.get("enum")) if _is_scalar(v) and v is not None
+            ),
+            format=str(schema.get("format") or ""),
+            pattern=_text(schema.get("pattern")),
+            min_length=_count(schema.get("minLength")),
+            max_length=_count(schema.get("maxLength")),
+            minimum=_number(schema.get("minimum")),
+            maximum=_number(schema.get("maximum")),
+            exclusive_minimum=schema.get("exclusiveMinimum") is True,
+            exclusive_maximum=schema.get("exclusiveMaximum") is True,
+            multiple_of=_number(schema.get("multipleOf")),
+            min_items=_count(schema.get("minItems")),
+            max_items=_count(schema.get("maxItems")),
+            unique_items=schema.get("uniqueItems") is True,
+            items=self._constraints(items, depth + 1) if items is not None else None,
+        )
 
     def _header_default(self, parameter: dict[str, Any], where: str) -> dict[str, Any]:
         """The header parameter with its default as HTTP sends it (no spaces around it); a
@@ -871,8 +906,42 @@ def _is_binary(schema: Any) -> bool:
     )
 
 
+_CONSTRAINT_DEPTH = 8  # nested array items followed for constraints
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _count(value: Any) -> int | None:
+    """A non-negative integer keyword (minLength, maxItems, ...); None when unusable."""
+    usable = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return value if usable else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
 # What an HTTP header value may hold (visible ASCII, space, tab), as the client checks it.
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _accept(produces: Any) -> str:
+    """The Accept header for what an operation produces: JSON where it produces JSON (or says
+    nothing), else the media types it lists."""
+    types = [str(t).strip() for t in _list(produces)]
+    types = [t for t in types if t and _HEADER_VALUE.fullmatch(t) and "," not in t]
+    json_types = [t for t in types if "json" in t.lower()]
+    if not types or "application/json" in json_types:
+        return "application/json"
+    return ", ".join(json_types or types)
 
 
 def _is_interim(status: Any) -> bool:

@@ -445,6 +445,8 @@ def _request_arguments(op: Operation) -> list[str]:
         arguments.append(f"json_body={value(op.body)}")
     if op.security:
         arguments.append(f"security={escape.py_literal(op.security)}")
+    if op.accept != "application/json":
+        arguments.append(f"accept={escape.py_literal(op.accept)}")
     return arguments
 
 

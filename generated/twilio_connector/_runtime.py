@@ -39,6 +39,7 @@ from .errors import (
     error_for_status,
 )
 
+JSON = "application/json"  # the Accept header of an operation that produces JSON
 logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
@@ -334,8 +335,11 @@ class BasicCredentials(Credential):
     def secrets(self) -> list[str]:
         return self._secrets
 
-    def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> httpx.Auth:
-        return self._auth
+    def apply(
+        self, headers: httpx.Headers, query: list[tuple[str, Any]]
+    ) -> httpx.Auth | None:
+        # an Authorization header the call gave as a parameter wins, as for every credential
+        return None if "Authorization" in headers else self._auth
 
 
 class ApiKey(Credential):
@@ -354,9 +358,11 @@ class ApiKey(Credential):
         return self._name if self._location == "query" else None
 
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
+        """Send the key, unless the call gave a parameter of the same name itself."""
         if self._location == "query":
-            query.append((self._name, self._key))
-        else:
+            if all(name != self._name for name, *_ in query):
+                query.append((self._name, self._key))
+        elif self._name not in headers:
             headers[self._name] = check_header(self._name, self._key)
 
 
@@ -371,6 +377,8 @@ class BearerToken(Credential):
         return [self._issued]
 
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
+        if "Authorization" in headers:  # given by the call as a parameter: it wins
+            return
         token = self._token() if callable(self._token) else self._token
         self._issued = token
         headers["Authorization"] = check_header("Authorization", f"Bearer {token}")
@@ -765,8 +773,9 @@ class Transport:
         content: bytes | BinaryIO | None = None,
         content_type: str = "application/octet-stream",
         security: Iterable[Iterable[str]] = (),
+        accept: str = JSON,
     ) -> RawResponse[T]:
-        request_headers = self._headers(headers)
+        request_headers = self._headers(headers, accept)
         query = list(query)
         auth = self._authenticate(security, request_headers, query)
         url = self.base_url + expand_path(path, path_params or {})
@@ -837,7 +846,8 @@ class Transport:
                 "GET", target, request_headers, None, auth, responses, errors
             )
         except ConnectorError as error:  # say which request it was
-            error.args = tuple([f"following the next-page link: {error}"])
+            message = [f"following the next-page link: {error}"]
+            error.args = tuple(message)
             raise
         page.trail = frozenset(trail) | {key}
         return page
@@ -850,9 +860,11 @@ class Transport:
             if isinstance(credential, ApiKey) and credential.query_name
         )
 
-    def _headers(self, headers: Iterable[tuple[Any, ...]]) -> httpx.Headers:
+    def _headers(
+        self, headers: Iterable[tuple[Any, ...]], accept: str = JSON
+    ) -> httpx.Headers:
         request_headers = httpx.Headers(
-            {"User-Agent": self._user_agent, "Accept": "application/json"}
+            {"User-Agent": self._user_agent, "Accept": accept}
         )
         for name, text in given_pairs(headers):
             request_headers[name] = check_header(name, text)

@@ -1,0 +1,238 @@
+"""Issue 12, item 10: an independent referee. Stoplight Prism serves a mock of each spec and
+validates every request it receives against it; every operation of each generated client is
+called with the example values the generated tests use, and Prism must report no violation in
+the request, and every response must parse.
+
+Prism is the npm package pinned in `tests/prism/package.json` (lock file beside it).
+`.ci/run` installs it; where it is missing, the first test installs it with `npm ci` (so
+README's test command needs nothing more on a fresh machine than Node.js and npm).
+`CONNECTOR_CODEGEN_PRISM` names another binary.
+
+Where Prism is itself wrong or literal, the test handles it, and asserts that it is the only
+violation where it occurs:
+- Prism ignores `basePath`: it serves the paths at its origin, so the client's base URL is the
+  origin, not origin + basePath.
+- Prism validates its own mock responses too and reports what they break (`location` starting
+  with "response"), such as a generated value outside an enum or a missing required field;
+  those are Prism's responses, not our requests, so only violations located in the request
+  count.
+- A body sent to an operation whose `consumes` is an empty list (as some connectors write it,
+  meaning "not stated") is refused by Prism as 415 "No supported content types"; the client
+  sends JSON, as the connector runtime does. That 415 must then be the request's only
+  violation.
+- Prism's mock response is built from the spec's examples, and some specs' examples break
+  their own schemas (Veterans Affairs gives the object `Distance` the example `54.13`); Prism
+  then reports a violation in its own response body, and the client rightly refuses to parse
+  it. A response that does not parse must carry such a report.
+- For an operation whose success has no body schema, or whose `produces` is empty, Prism sends
+  an empty body (or a string where JSON was due): such a response is read as raw bytes and not
+  parsed (the client's own behaviour on an empty body is tested elsewhere).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.examples import HEADER_NAME, ExampleFactory, credential_values
+from generator.loader import load_spec
+from generator.model import Api, Operation
+from generator.parser import parse
+from generator.pipeline import generate
+from generator.validator import resolve_pointer
+
+from .conftest import ROOT, TWILIO_SPEC, make_job
+from .test_corpus import CORPUS
+
+PRISM_HOME = ROOT / "tests" / "prism"
+PRISM = Path(
+    os.environ.get(
+        "CONNECTOR_CODEGEN_PRISM", PRISM_HOME / "node_modules" / ".bin" / "prism"
+    )
+)
+# Chosen for variety: query, path, header, body, formData and files; basic, API keys in the
+# header and in the query, OAuth tokens, no scheme at all, and `security: []` at the top.
+SHARED = [
+    "certified-connectors__Cloudmersive_Virus_Scan",  # formData binary, key in a header
+    "certified-connectors__Insiders_Cloud",  # formData file and string, oauth2
+    "certified-connectors__touchSMS",  # basic, body, header, path
+    "independent-publisher-connectors__TAGGUN_Receipt_OCR_Scanning",  # files, booleans
+    "independent-publisher-connectors__OpenWeather",  # a key in the query
+    "independent-publisher-connectors__ShipStationIP",  # basic, body, header
+    "independent-publisher-connectors__Worldwide_Holidays",  # no scheme, path, query
+    "independent-publisher-connectors__Veterans_Affairs_Facilities",  # header key
+    "certified-connectors__RescoReports",  # oauth2, query
+    "independent-publisher-connectors__vatcheckapi",  # `security: []`, header key
+    "independent-publisher-connectors__AzureADApplications",  # oauth2, path, query
+    "certified-connectors__Azure_Communication_Services_Email",  # `security: []`, body
+]
+SPECS = [TWILIO_SPEC] + [CORPUS / "powerplatform" / f"{name}.json" for name in SHARED]
+
+
+@pytest.fixture(scope="module")
+def prism() -> Path:
+    if not PRISM.exists():
+        npm = shutil.which("npm")
+        assert npm, "Prism is not installed and npm is missing: install Node.js and npm"
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PRISM_HOME)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert PRISM.exists(), PRISM
+    return PRISM
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    output = tmp_path_factory.mktemp("prism")
+    sys.path.insert(0, str(output))
+    try:
+        yield output
+    finally:
+        sys.path.remove(str(output))
+
+
+def free_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def mock_server(prism: Path, spec: Path) -> Iterator[str]:
+    """`prism mock` of the spec on 127.0.0.1; yields its origin."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout and process.stdout.read()
+            try:
+                httpx.get(origin, timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "Prism did not start within 60 s"
+                time.sleep(0.1)
+        yield origin
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def client_of(module: ModuleType, api: Api, origin: str) -> Any:
+    values = credential_values(api)
+    credentials = {s.keyword: values[s.name] for s in api.security_schemes}
+    # Prism ignores basePath: the paths are served at its origin
+    return getattr(module, api.client_class)(origin, **credentials, max_retries=0)
+
+
+def call(client: Any, operation: Operation, values: dict[str, Any]) -> Any:
+    """The raw response of the operation called with the example values, or the ApiError."""
+    positional = [values[p.python_name] for p in operation.positional_parameters]
+    keywords = {
+        p.python_name: values[p.python_name] for p in operation.keyword_parameters
+    }
+    method = getattr(client.with_raw_response, operation.method_name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return method(*positional, **keywords)
+        except Exception as error:
+            if type(error).__name__.endswith("Error") and hasattr(error, "headers"):
+                return error  # an ApiError: its headers carry the violations
+            raise
+
+
+def violations(response: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads(
+        response.headers.get("sl-violations") or "[]"
+    )
+    return found
+
+
+def in_request(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The violations located in the request (Prism's own responses' are left out)."""
+    return [v for v in found if v.get("location", [""])[0] == "request"]
+
+
+def in_response_body(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The violations Prism reports in its own mock response's body."""
+    return [v for v in found if v.get("location", [])[:2] == ["response", "body"]]
+
+
+def literal_consumes(found: list[dict[str, Any]], consumes: Any) -> bool:
+    """Whether the request's only violation is Prism's literal reading of `consumes: []`."""
+    shape = [(v.get("code"), v.get("message")) for v in in_request(found)]
+    return consumes == [] and shape == [(415, NO_CONTENT_TYPES)]
+
+
+NO_CONTENT_TYPES = "No supported content types, but request included a non-empty body"
+
+
+def has_no_parsable_body(operation: Operation, response: Any) -> bool:
+    """Prism's empty or non-JSON body where the spec gives no schema or produces nothing."""
+    content_type = response.headers.get("content-type", "")
+    return not response.content or "json" not in content_type
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.stem.split("__")[-1])
+def test_prism_finds_no_violation_in_any_request(
+    spec: Path, prism: Path, packages: Path
+) -> None:
+    generated, _ = generate(make_job(spec, packages, with_tests=False))
+    module = importlib.import_module(generated.package)
+    source = load_spec(spec, spec.name)
+    api = parse(source)
+    factory = ExampleFactory(api)
+    problems: list[str] = []
+    with mock_server(prism, spec) as origin:
+        with client_of(module, api, origin) as client:
+            for operation in api.operations:
+                values = factory.arguments(operation)
+                request = factory.request(operation, values)
+                if any(not HEADER_NAME.fullmatch(n) for n, _ in request.headers):
+                    continue  # refused before sending: the generated tests check that
+                response = call(client, operation, values)
+                spec_operation = resolve_pointer(source.data, operation.pointer)
+                consumes = spec_operation.get("consumes", source.data.get("consumes"))
+                found = violations(response)
+                name = operation.operation_id
+                if literal_consumes(found, consumes):
+                    continue  # Prism refused the body it cannot type: nothing else
+                if in_request(found):
+                    problems.append(f"{name}: {in_request(found)}")
+                elif not hasattr(response, "parse"):
+                    problems.append(f"{name}: {response!r}")
+                elif not has_no_parsable_body(operation, response):
+                    try:
+                        response.parse()
+                    except Exception as error:  # the body is not what the spec promised
+                        if not in_response_body(found):  # ... and Prism did not say so
+                            problems.append(f"{name}: {error!r}; Prism: {found}")
+    assert not problems, "\n".join(problems)
