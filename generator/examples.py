@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from generator.escape import py_literal
 from generator.model import (
+    HEADER_VALUE,
     NO_BODY_STATUSES,
     NO_CONSTRAINTS,
     Api,
@@ -37,7 +38,6 @@ BASE_PATH = "/api"
 EXAMPLE_DEPTH = 2  # nesting levels of models whose optional fields examples fill
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # what the client sends
 UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)
 BASIC_CREDENTIALS = ("user-1", "secret-1")
 BEARER_TOKEN = "token-secret-1"

@@ -5,6 +5,7 @@ Frozen dataclasses only; every Python name in here is final.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from generator.errors import Finding
 
 # Statuses HTTP sends without a body, whatever the spec documents.
 NO_BODY_STATUSES = frozenset({"204", "205", "304"})
+# What an HTTP header value may hold (visible ASCII, space, tab), as the client checks it.
+HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 @dataclass(frozen=True)

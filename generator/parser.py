@@ -18,6 +18,7 @@ from generator.errors import Finding, GeneratorError
 from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
+    HEADER_VALUE,
     NO_BODY_STATUSES,
     NO_CONSTRAINTS,
     Api,
@@ -710,7 +711,7 @@ class _Parser:
         becomes one the caller supplies."""
         default = parameter["default"]
         text = default.strip(" \t") if isinstance(default, str) else None
-        if text is None or _HEADER_VALUE.fullmatch(text):
+        if text is None or HEADER_VALUE.fullmatch(text):
             return parameter if text is None else {**parameter, "default": text}
         self.warnings.append(
             self.source.finding(
@@ -929,15 +930,11 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-# What an HTTP header value may hold (visible ASCII, space, tab), as the client checks it.
-_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
-
-
 def _accept(produces: Any) -> str:
     """The Accept header for what an operation produces: JSON where it produces JSON (or says
     nothing), else the media types it lists."""
     types = [str(t).strip() for t in _list(produces)]
-    types = [t for t in types if t and _HEADER_VALUE.fullmatch(t) and "," not in t]
+    types = [t for t in types if t and HEADER_VALUE.fullmatch(t) and "," not in t]
     json_types = [t for t in types if "json" in t.lower()]
     if not types or "application/json" in json_types:
         return "application/json"
