@@ -70,7 +70,6 @@ class Constraints:
     multiple_of: float | None = None
     min_items: int | None = None
     max_items: int | None = None
-    unique_items: bool = False
     items: Constraints | None = None  # of an array's items
 
 

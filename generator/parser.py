@@ -701,7 +701,6 @@ class _Parser:
             multiple_of=_number(schema.get("multipleOf")),
             min_items=_count(schema.get("minItems")),
             max_items=_count(schema.get("maxItems")),
-            unique_items=schema.get("uniqueItems") is True,
             items=self._constraints(items, depth + 1) if items is not None else None,
         )
 

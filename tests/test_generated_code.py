@@ -100,7 +100,8 @@ def test_every_python_file_carries_the_header() -> None:
         assert "Do not edit" in lines[2]
 
 
-ALLOWED_IMPORTS = {"httpx", "httpcore", "pytest", "pytest_httpserver"}
+# werkzeug: pytest-httpserver's own server, whose request handler the tests extend
+ALLOWED_IMPORTS = {"httpx", "httpcore", "pytest", "pytest_httpserver", "werkzeug"}
 
 
 def test_generated_code_imports_only_the_standard_library_httpx_and_itself() -> None:
