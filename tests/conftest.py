@@ -21,6 +21,8 @@ TWILIO_SPEC = ROOT / "spec" / "twilio.yaml"
 LIBRARY_SPEC = ROOT / "tests" / "specs" / "library.json"
 # pages, deprecation, polymorphic models, read-only and nullable fields, a query API key
 LEDGER_SPEC = ROOT / "tests" / "specs" / "ledger.json"
+# what real connectors do: `_` header names, double encoding, 304 and 103, binary form fields
+CONNECTION_SPEC = ROOT / "tests" / "specs" / "connection.json"
 COMMITTED = ROOT / "generated"
 
 
@@ -67,11 +69,12 @@ def run(
 
 @pytest.fixture(scope="session")
 def library_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The clients of the library and ledger specs, generated once for the session into one
-    folder; returns that folder."""
+    """The clients of the library, ledger and connection specs, generated once for the
+    session into one folder; returns that folder."""
     output = tmp_path_factory.mktemp("library")
     generate(make_job(LIBRARY_SPEC, output))
     generate(make_job(LEDGER_SPEC, output))
+    generate(make_job(CONNECTION_SPEC, output))
     return output
 
 

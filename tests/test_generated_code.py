@@ -58,6 +58,7 @@ def packages(library_package: Path) -> list[Path]:
         COMMITTED / "twilio_connector",
         library_package / "library_catalog_connector",
         library_package / "loan_ledger_connector",
+        library_package / "connection_connector",
     ]
 
 
@@ -78,7 +79,8 @@ def test_generated_code_passes_mypy_strict_ruff_and_black(
 
 
 @pytest.mark.parametrize(
-    "package", ["library_catalog_connector", "loan_ledger_connector"]
+    "package",
+    ["library_catalog_connector", "loan_ledger_connector", "connection_connector"],
 )
 def test_the_other_specs_generated_tests_pass(
     library_package: Path, package: str

@@ -10,7 +10,7 @@ import pytest
 from generator import bundler, formatter, layout, loader, parser, render
 from generator.formatter import black_mode
 from generator.pipeline import build
-from tests.conftest import LEDGER_SPEC, TWILIO_SPEC, make_job
+from tests.conftest import CONNECTION_SPEC, LEDGER_SPEC, TWILIO_SPEC, make_job
 
 HOSTILE_SPEC = Path(__file__).parent / "specs" / "hostile.json"
 
@@ -126,7 +126,9 @@ def _rendered(spec: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "spec", [TWILIO_SPEC, LEDGER_SPEC, HOSTILE_SPEC], ids=lambda p: p.name
+    "spec",
+    [TWILIO_SPEC, LEDGER_SPEC, HOSTILE_SPEC, CONNECTION_SPEC],
+    ids=lambda p: p.name,
 )
 def test_the_templates_need_no_black(spec: Path) -> None:
     """Every file the built-in templates render is within the port, and comes out as black

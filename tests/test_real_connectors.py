@@ -24,11 +24,10 @@ from generator.loader import load_spec
 from generator.parser import parse
 from generator.pipeline import generate
 
-from .conftest import ROOT, invoke, make_job
+from .conftest import CONNECTION_SPEC, invoke, make_job
 from .test_corpus import CORPUS
 from .test_parser import minimal, source
 
-CONNECTION_SPEC = ROOT / "tests" / "specs" / "connection.json"
 SHARED = sorted((CORPUS / "powerplatform").glob("*.json")) + sorted(
     (CORPUS / "powerplatform-more").glob("*.json")
 )
