@@ -117,31 +117,49 @@ def free_port() -> int:
         return port
 
 
-@contextlib.contextmanager
-def mock_server(prism: Path, spec: Path) -> Iterator[str]:
-    """`prism mock` of the spec on 127.0.0.1; yields its origin."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout and process.stdout.read()
-            try:
-                httpx.get(origin, timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "Prism did not start within 60 s"
-                time.sleep(0.1)
-        yield origin
-    finally:
-        process.terminate()
-        process.wait(10)
+@pytest.fixture(scope="module")
+def mock_origins(
+    prism: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[Path, str]]:
+    """`prism mock` of every spec on 127.0.0.1, all started at once (each takes seconds to
+    boot); the origin of each by spec. Prism's log of each goes to a file, never a pipe that
+    could fill."""
+    logs = tmp_path_factory.mktemp("prism-logs")
+    servers = {}
+    with contextlib.ExitStack() as stack:
+        for index, spec in enumerate(SPECS):
+            port = free_port()
+            log = stack.enter_context((logs / f"{index}.log").open("w"))
+            command = [
+                str(prism),
+                "mock",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                str(spec),
+            ]
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            stack.callback(process.wait, 10)
+            stack.callback(process.terminate)
+            servers[spec] = (process, f"http://127.0.0.1:{port}", logs / f"{index}.log")
+        for process, origin, log_path in servers.values():
+            wait_until_serving(process, origin, log_path)
+        yield {spec: origin for spec, (_, origin, _) in servers.items()}
+
+
+def wait_until_serving(
+    process: subprocess.Popen[bytes], origin: str, log: Path
+) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, log.read_text()
+        try:
+            httpx.get(origin, timeout=1)
+            return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "Prism did not start within 60 s"
+            time.sleep(0.1)
 
 
 def client_of(module: ModuleType, api: Api, origin: str) -> Any:
@@ -222,7 +240,7 @@ def problem(module: ModuleType, response: Any, consumes: Any) -> str | None:
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"no corpus at {CORPUS}")
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.stem.split("__")[-1])
 def test_prism_finds_no_violation_in_any_request(
-    spec: Path, prism: Path, packages: Path
+    spec: Path, mock_origins: dict[Path, str], packages: Path
 ) -> None:
     generated, _ = generate(make_job(spec, packages, with_tests=False))
     module = importlib.import_module(generated.package)
@@ -230,7 +248,7 @@ def test_prism_finds_no_violation_in_any_request(
     api = parse(source)
     factory = ExampleFactory(api)
     problems: list[str] = []
-    with mock_server(prism, spec) as origin, client_of(module, api, origin) as client:
+    with client_of(module, api, mock_origins[spec]) as client:
         for operation in api.operations:
             values = factory.arguments(operation)
             request = factory.request(operation, values)
