@@ -49,11 +49,9 @@ class ErrorCase:
     status: int
     class_name: str
     description: str
-
-    @property
-    def has_body(self) -> bool:
-        """False for a status HTTP forbids a body for (304): its test sends none."""
-        return str(self.status) not in NO_BODY_STATUSES
+    has_body: (
+        bool  # False where HTTP forbids one (304, any answer to HEAD): none is sent
+    )
 
 
 @dataclass(frozen=True)
@@ -471,17 +469,17 @@ class ExampleFactory:
         classes = {error.status: error for error in self.api.errors}
         documented = {r.status: r.description for r in operation.error_responses}
         default = documented.get("default")
+        head = operation.http_method == "HEAD"
         cases = []
         for status_text, description in documented.items():
             if status_text.isdigit():
                 error = classes[int(status_text)]
-                cases.append(
-                    ErrorCase(error.status, error.name, description or error.phrase)
-                )
+                has_body = not head and status_text not in NO_BODY_STATUSES
+                text = description or error.phrase
+                cases.append(ErrorCase(error.status, error.name, text, has_body))
         spare = next(s for s in UNDOCUMENTED_STATUSES if s not in classes)
-        cases.append(
-            ErrorCase(spare, "ApiError", default or http.HTTPStatus(spare).phrase)
-        )
+        text = default or http.HTTPStatus(spare).phrase
+        cases.append(ErrorCase(spare, "ApiError", text, not head))
         return tuple(cases)
 
 

@@ -590,7 +590,7 @@ class _Parser:
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
             parameters=parameters,
-            responses=self._responses(operation, pointer, hint),
+            responses=self._responses(operation, pointer, hint, method == "head"),
             deprecated=operation.get("deprecated") is True,
             accept=_accept(operation.get("produces", self.data.get("produces"))),
             interim_statuses=tuple(
@@ -722,8 +722,9 @@ class _Parser:
         return {k: v for k, v in parameter.items() if k != "default"}
 
     def _responses(
-        self, operation: dict[str, Any], pointer: str, hint: str
+        self, operation: dict[str, Any], pointer: str, hint: str, head: bool
     ) -> tuple[Response, ...]:
+        """The documented responses; a response to HEAD has no body, whatever the schema."""
         responses = operation.get("responses") or {}
         resolved = {}
         for status, response in responses.items():
@@ -756,8 +757,9 @@ class _Parser:
                 str(status).capitalize() if len(with_schema) > 1 else ""
             )
             kind = None
-            # 204 and 205 can carry no body whatever the spec says
-            if isinstance(schema, dict) and str(status) not in NO_BODY_STATUSES:
+            # 204, 205, 304 and any answer to HEAD carry no body, whatever the spec says
+            bodiless = head or str(status) in NO_BODY_STATUSES
+            if isinstance(schema, dict) and not bodiless:
                 kind = self.type_of(schema, where + "/schema", hint + suffix)
                 if _is_binary(self._resolve(schema)[1]):
                     kind = ScalarType("bytes")

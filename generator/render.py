@@ -251,6 +251,12 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
         ),
         "test_error_imports": _test_error_imports(api, operation_cases, retry_case),
         "retry_case": retry_case,
+        "tests_use_json": any(
+            any("json.loads(" in check for check in case.request_checks)
+            or any(error.has_body for error in case.errors)
+            for case in operation_cases
+            if not case.refused_header
+        ),
         "interim_tests": any(
             case.operation.interim_statuses and not case.refused_header
             for case in operation_cases

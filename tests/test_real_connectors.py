@@ -333,6 +333,18 @@ def test_a_304_error_is_read_without_a_body(
     assert str(caught.value) == "304 Not changed since the last call"
 
 
+def test_a_response_to_head_has_no_body_whatever_the_schema_says(
+    connection: ModuleType, client: Any, wire: HTTPServer
+) -> None:
+    api = parse(load_spec(CONNECTION_SPEC, "connection.json"))
+    (head,) = [op for op in api.operations if op.http_method == "HEAD"]
+    assert all(response.type is None for response in head.responses)
+    wire.expect_request("/v1/items/x", method="HEAD").respond_with_data("", status=404)
+    with pytest.raises(connection.NotFoundError) as caught:
+        client.head_item("x")
+    assert (caught.value.text, caught.value.json) == ("", None)
+
+
 def test_a_documented_1xx_is_a_warning_and_its_generated_test_sends_it(
     connection: ModuleType,
 ) -> None:
