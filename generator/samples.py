@@ -62,8 +62,10 @@ def satisfies(
         return _is_number(value) and _fits(value, constraints)
     if python == "bool":
         return isinstance(value, bool)
+    if python == "Any" and not isinstance(value, str):
+        return True  # an untyped value: any JSON scalar will do
     if python not in ("str", "Any") or not isinstance(value, str):
-        return python == "Any" and not isinstance(value, str)
+        return False
     if check_enum and constraints.enum and value not in constraints.enum:
         return False
     return _string_fits(value, constraints)

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 from twilio_connector import ApiError, TwilioClient, UnexpectedResponseError
-from werkzeug.serving import WSGIRequestHandler
 
 from generator.errors import SpecError
 from generator.loader import load_spec
@@ -161,20 +160,13 @@ def connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]
         sys.path.remove(str(output))
 
 
-class WireHeaders(WSGIRequestHandler):
-    """Keeps the header lines as sent: werkzeug's environ drops names holding `_`."""
-
-    def make_environ(self) -> dict[str, Any]:
-        environ = super().make_environ()
-        environ["wire.headers"] = list(self.headers.items())
-        return environ
-
-
 @pytest.fixture
-def wire(httpserver: HTTPServer) -> Iterator[HTTPServer]:
+def wire(connection: ModuleType, httpserver: HTTPServer) -> Iterator[HTTPServer]:
+    """The server reading requests with the generated suite's own WireHeaders handler."""
+    suite = importlib.import_module(connection.__name__ + ".tests.test_client")
     assert httpserver.server is not None
     handler = httpserver.server.RequestHandlerClass
-    httpserver.server.RequestHandlerClass = WireHeaders
+    httpserver.server.RequestHandlerClass = suite.WireHeaders
     yield httpserver
     httpserver.server.RequestHandlerClass = handler
 
