@@ -201,6 +201,37 @@ def test_a_header_name_with_underscores_and_the_connection_key_reach_the_wire(
     )  # `security: []` at the top: the connection's key
 
 
+def test_a_query_key_yields_only_to_a_parameter_of_its_name_that_was_given(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    document = minimal(
+        securityDefinitions={"key": {"type": "apiKey", "in": "query", "name": "code"}},
+        paths={
+            "/a": {
+                "get": {
+                    "operationId": "GetA",
+                    "parameters": [{"name": "code", "in": "query", "type": "string"}],
+                    "responses": OK,
+                }
+            }
+        },
+    )
+    spec = tmp_path / "key.json"
+    spec.write_text(json.dumps(document))
+    generated, _ = generate(make_job(spec, tmp_path, with_tests=False))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module(generated.package)
+    finally:
+        sys.path.remove(str(tmp_path))
+    httpserver.expect_request("/a").respond_with_data("")
+    with module.TClient(httpserver.url_for(""), api_key="secret") as client:
+        client.get_a()
+        client.get_a(code="mine")
+    sent = [request.environ["RAW_URI"] for request, _ in httpserver.log]
+    assert sent == ["/a?code=secret", "/a?code=mine"]
+
+
 # 4. Header values from the spec are sent as HTTP defines them.
 
 

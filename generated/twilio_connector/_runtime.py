@@ -360,7 +360,7 @@ class ApiKey(Credential):
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
         """Send the key, unless the call gave a parameter of the same name itself."""
         if self._location == "query":
-            if all(name != self._name for name, *_ in query):
+            if all(name != self._name for name, _ in given_pairs(query)):
                 query.append((self._name, self._key))
         elif self._name not in headers:
             headers[self._name] = check_header(self._name, self._key)
