@@ -85,20 +85,19 @@ def understand(job: Job) -> Understood:
 
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
-    from generator import formatter, render
+    from generator import formatter, render, static
 
-    if job.templates is not None and not job.templates.is_dir():
-        raise GeneratorError(f"--templates {job.templates}: no such folder")
+    render.check_overrides(job.templates)
     understood = understand(job)
     source, api = understood.source, understood.api
+    file_header = header(job.spec_name, source.digest)
 
     def render_and_format() -> dict[str, str]:
-        options = render.RenderOptions(
-            header(job.spec_name, source.digest), job.with_tests, job.templates
-        )
+        options = render.RenderOptions(file_header, job.with_tests, job.templates)
         rendered = render.render(api, options)
         by_black = render.overridden_outputs(job.templates, job.with_tests)
-        return formatter.format_files(rendered, frozenset(by_black))
+        formatted = formatter.format_files(rendered, frozenset(by_black))
+        return formatted | static.copied_files(file_header, job.with_tests)
 
     files = _explained(source, understood.validation, render_and_format)
     warnings = understood.warnings()

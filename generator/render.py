@@ -42,16 +42,14 @@ if TYPE_CHECKING:  # imported when rendering, so that `check`'s fast path never 
     import jinja2
 
 # (template, path inside the package); the tests are left out with --no-tests.
+# The files copied without a template are listed in `generator.static`.
 PACKAGE_FILES = (
     ("__init__.py.jinja", "__init__.py"),
-    ("_runtime.py.jinja", "_runtime.py"),
     ("errors.py.jinja", "errors.py"),
     ("models.py.jinja", "models.py"),
     ("client.py.jinja", "client.py"),
-    ("py.typed.jinja", "py.typed"),
 )
 TEST_FILES = (
-    ("tests/__init__.py.jinja", "tests/__init__.py"),
     ("tests/test_client.py.jinja", "tests/test_client.py"),
     ("tests/test_models.py.jinja", "tests/test_models.py"),
 )
@@ -114,7 +112,8 @@ def render(api: Api, options: RenderOptions) -> dict[str, str]:
     return rendered
 
 
-# The methods the generated transport retries by itself (printed into its runtime).
+# The methods the generated transport retries by itself: the runtime's IDEMPOTENT_METHODS (a
+# test keeps the two equal; the generator does not import the runtime, which needs httpx).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -141,6 +140,33 @@ def all_order(names: object) -> list[str]:
 
 
 _DIGITS = re.compile(r"(\d+)")
+
+
+def check_overrides(overrides: Path | None) -> None:
+    """A `--templates` folder must exist, and every template file in it (`*.py.jinja`) must be
+    one this version renders: an override of a retired template would be silently ignored.
+    Other files (macros for `{% import %}`, say) may sit beside them."""
+    if overrides is None:
+        return
+    if not overrides.is_dir():
+        raise GeneratorError(f"--templates {overrides}: no such folder")
+    known = {name for name, _ in template_names(with_tests=True)}
+    for path in sorted(overrides.rglob("*.jinja")):
+        name = path.relative_to(overrides).as_posix()
+        if name in _RETIRED or (name.endswith(".py.jinja") and name not in known):
+            raise GeneratorError(
+                f"--templates {overrides}: {name} is not a template of this version"
+                f"{_RETIRED.get(name, '')}; the templates are {', '.join(sorted(known))}"
+            )
+
+
+# Templates earlier versions had, and why they went.
+_RETIRED = {
+    "_runtime.py.jinja": " (the runtime is now copied into the package as it is, from"
+    " generator/static/_runtime.py)",
+    "py.typed.jinja": " (py.typed is written without a template)",
+    "tests/__init__.py.jinja": " (tests/__init__.py is written without a template)",
+}
 
 
 def overridden_outputs(overrides: Path | None, with_tests: bool) -> set[str]:
@@ -261,7 +287,6 @@ def _context(api: Api, options: RenderOptions) -> dict[str, object]:
             case.operation.interim_statuses and not case.refused_header
             for case in operation_cases
         ),
-        "idempotent_methods": sorted(IDEMPOTENT_METHODS),
         "no_retry_case": _first_case(operation_cases, ("POST", "PATCH")),
         "model_cases": model_cases,
         "subtype_cases": _subtype_cases(api, model_cases),

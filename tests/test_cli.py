@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from generator import __version__
 from generator.records import MANIFEST
+from generator.reserved import builtin_templates
 
 from .conftest import TWILIO_SPEC, invoke, tree
 
@@ -200,15 +203,53 @@ def test_the_header_names_the_spec_the_same_however_it_is_spelled(
 def test_a_user_template_overrides_the_built_in_one_by_name(project: Path) -> None:
     templates = project / "my-templates"
     templates.mkdir()
-    (templates / "py.typed.jinja").write_text("# typed: {{ api.title | comment }}\n")
+    builtin = (builtin_templates() / "errors.py.jinja").read_text(encoding="utf-8")
+    custom = builtin.replace(
+        "{{ header }}\n", "{{ header }}\n# For {{ api.title | comment }}\n"
+    )
+    (templates / "errors.py.jinja").write_text(custom, encoding="utf-8")
     assert invoke("generate", "--templates", "my-templates")[0] == 0
     package = project / "out" / "library_catalog_connector"
-    assert (package / "py.typed").read_text() == "# typed: Library Catalog\n"
+    assert "\n# For Library Catalog\n" in (package / "errors.py").read_text()
     assert "class LibraryCatalogClient" in (package / "client.py").read_text()
     # the output now depends on the override: without it, check finds the output stale
     code, output = invoke("check")
-    assert code == 1 and "py.typed: stale: template py.typed.jinja changed" in output
+    assert code == 1 and "errors.py: stale: template errors.py.jinja changed" in output
     assert invoke("check", "--templates", "my-templates")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "_runtime.py.jinja",
+        "py.typed.jinja",
+        "tests/__init__.py.jinja",
+        "extra.py.jinja",
+    ],
+)
+def test_an_override_of_a_template_that_does_not_exist_is_a_clear_error(
+    project: Path, name: str
+) -> None:
+    templates = project / "my-templates"
+    (templates / name).parent.mkdir(parents=True)
+    (templates / name).write_text("# mine\n", encoding="utf-8")
+    code, output = invoke("generate", "--templates", "my-templates")
+    assert code == 2
+    assert f"{name} is not a template of this version" in output
+    assert "the templates are __init__.py.jinja, client.py.jinja" in output
+    assert "Traceback" not in output and not (project / "out").exists()
+
+
+def test_a_macro_file_beside_the_templates_is_not_an_override(project: Path) -> None:
+    templates = project / "my-templates"
+    templates.mkdir()
+    (templates / "macros.jinja").write_text("{% macro hello() %}hi{% endmacro %}\n")
+    builtin = (builtin_templates() / "errors.py.jinja").read_text(encoding="utf-8")
+    custom = '{% import "macros.jinja" as m %}' + builtin + "# {{ m.hello() }}\n"
+    (templates / "errors.py.jinja").write_text(custom, encoding="utf-8")
+    assert invoke("generate", "--templates", "my-templates")[0] == 0
+    errors = project / "out" / "library_catalog_connector" / "errors.py"
+    assert errors.read_text().endswith("]\n# hi\n")
 
 
 def test_a_broken_user_template_is_a_clear_error(project: Path) -> None:

@@ -118,8 +118,8 @@ def test_user_templates_get_the_same_escaping_filters(
 ) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "py.typed.jinja").write_text(
-        "{{ api.description | comment }}\n"
+    (templates / "errors.py.jinja").write_text(
+        "# {{ api.description | comment }}\n"
         "TITLE = {{ api.title | literal }}\n"
         "{{ api.description | docstring }}\n"
     )
@@ -135,9 +135,9 @@ def test_user_templates_get_the_same_escaping_filters(
         "templates",
     )
     assert code == 0, output
-    text = (tmp_path / "out" / "h" / "py.typed").read_text()
+    text = (tmp_path / "out" / "h" / "errors.py").read_text()
     comment, title, *docstring = text.splitlines()
-    assert comment.startswith("Ends \"\"\" and ''' and {{ 7 * 7 }}")
+    assert comment.startswith("# Ends \"\"\" and ''' and {{ 7 * 7 }}")
     name, _, value = title.partition(" = ")
     assert name == "TITLE"
     assert ast_literal(value) == json.loads(HOSTILE_SPEC.read_text())["info"]["title"]

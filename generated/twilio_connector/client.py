@@ -22,6 +22,7 @@ from ._runtime import (
     Transport,
     Unset,
 )
+from .errors import ERRORS_BY_STATUS
 from .models import Message, MessageList, SendMessageRequest
 
 USER_AGENT = "twilio_connector/1.0"
@@ -69,6 +70,7 @@ class TwilioClient:
             max_retries=max_retries,
             http_client=http_client,
             user_agent=USER_AGENT,
+            error_classes=ERRORS_BY_STATUS,
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,

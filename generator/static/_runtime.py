@@ -1,8 +1,9 @@
-{{ header }}
-"""Runtime support shared by the client and the models.
+"""Runtime support shared by the client, the models and the errors.
 
-The UNSET sentinel, JSON (de)serialisation helpers and the HTTP transport. Standard library and
-httpx only, so that the package works wherever it is copied.
+The UNSET sentinel, the error hierarchy, JSON (de)serialisation helpers and the HTTP transport.
+Standard library and httpx only, so that the package works wherever it is copied. This module
+is copied into every generated package as it is: nothing in it comes from a spec. What differs
+per package (the user agent, the error class of each status) reaches it as arguments.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime
 import email.utils
 import enum
 import functools
+import http
 import json
 import logging
 import math
@@ -28,14 +30,6 @@ from urllib.parse import quote, urlencode
 
 import httpcore
 import httpx
-
-from .errors import (
-    ConnectorError,
-    DecodeError,
-    TransportError,
-    UnexpectedResponseError,
-    error_for_status,
-)
 
 JSON = "application/json"  # the Accept header of an operation that produces JSON
 logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
@@ -56,6 +50,124 @@ class Unset(enum.Enum):
 
 
 UNSET = Unset.UNSET
+
+
+BRIEF_LENGTH = 200  # characters of an error body that str(error) shows
+
+
+class ConnectorError(Exception):
+    """Base of every error this package raises."""
+
+
+class DecodeError(ConnectorError, ValueError):
+    """JSON data that cannot be read as the model the spec puts there."""
+
+
+class TransportError(ConnectorError):
+    """The request did not complete: refused connection, timeout, broken connection."""
+
+    def __init__(self, message: str, *, attempts: int) -> None:
+        plural = "s" if attempts != 1 else ""
+        super().__init__(f"{message} (after {attempts} attempt{plural})")
+        self.attempts = attempts
+
+
+class UnexpectedResponseError(ConnectorError):
+    """A success status whose body is not what the spec promised."""
+
+    def __init__(self, status_code: int, text: str, reason: str) -> None:
+        super().__init__(f"unexpected response body (status {status_code}): {reason}")
+        self.status_code = status_code
+        self.text = text
+        self.reason = reason
+
+
+class ApiError(ConnectorError):
+    """An error status. `description` is the spec's text for it, else the HTTP reason phrase.
+
+    The generated `errors` module subclasses it once per documented status.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        description: str,
+        *,
+        text: str,
+        json: Any,
+        headers: httpx.Headers,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        summary = brief(text, secrets)
+        super().__init__(
+            f"{status_code} {description}" + (f": {summary}" if summary else "")
+        )
+        self.status_code = status_code
+        self.description = description
+        self.text = text
+        self.json = json
+        self.headers = headers
+
+
+def brief(text: str, secrets: Iterable[str] = (), length: int = BRIEF_LENGTH) -> str:
+    """About `length` characters of a body on one line for a message: every secret replaced by
+    `***` (servers echo rejected keys), whitespace runs as one space, control characters
+    escaped."""
+    for secret in sorted(
+        {secret for secret in secrets if secret}, key=len, reverse=True
+    ):
+        text = text.replace(secret, "***")
+    text = " ".join(text.split())
+    cut = text[:length] + ("..." if len(text) > length else "")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP status {status}"
+
+
+def error_for_status(
+    response: httpx.Response,
+    descriptions: Mapping[str, str],
+    content: bytes,
+    limit: int,
+    *,
+    error_classes: Mapping[int, type[ApiError]],
+    secrets: Iterable[str] = (),
+) -> ApiError:
+    """The error for a response, described by the operation's documented responses, of the
+    class `error_classes` gives its status (else ApiError).
+
+    Of a body longer than `limit` bytes, `text` keeps `limit` bytes, marked, and `json` is None.
+    The message shows the body's start with the `secrets` hidden.
+    """
+    status = response.status_code
+    description = (
+        descriptions.get(str(status))
+        or descriptions.get("default")
+        or _reason_phrase(status)
+    )
+    text = body_text(response, content[:limit])
+    body = None
+    if len(content) > limit:
+        text += f"\n[truncated: the body was longer than {limit} bytes]"
+    elif content:
+        try:
+            body = json.loads(content)
+        except (ValueError, RecursionError):
+            body = None
+    error_class = error_classes.get(status, ApiError)
+    return error_class(
+        status,
+        description,
+        text=text,
+        json=body,
+        headers=response.headers,
+        secrets=secrets,
+    )
 
 
 class ApiModel:
@@ -211,31 +323,43 @@ def encoded_once(value: Any) -> str:
 
 def encode_query(pairs: Iterable[tuple[Any, ...]]) -> str:
     """The query string for the parameters that were given, every reserved character encoded."""
-    return "&".join(f"{quote(name, safe='')}={quote(text, safe='')}" for name, text in given_pairs(pairs))
+    return "&".join(
+        f"{quote(name, safe='')}={quote(text, safe='')}"
+        for name, text in given_pairs(pairs)
+    )
 
 
 def encode_form(
-    fields: Iterable[tuple[Any, ...]], files: Iterable[tuple[Any, ...]], *, multipart: bool
+    fields: Iterable[tuple[Any, ...]],
+    files: Iterable[tuple[Any, ...]],
+    *,
+    multipart: bool,
 ) -> tuple[bytes, str]:
     """A form body and its Content-Type: urlencoded, or multipart/form-data when asked or when
     there are files."""
     fields, binary = _split_binary(fields)
     pairs = list(given_pairs(fields))
-    uploads = [(name, value) for name, value, *_ in [*files, *binary] if value is not None]
+    uploads = [
+        (name, value) for name, value, *_ in [*files, *binary] if value is not None
+    ]
     if not multipart and not uploads:
         return urlencode(pairs).encode("ascii"), "application/x-www-form-urlencoded"
     boundary = uuid.uuid4().hex
     parts = []
     for name, text in pairs:
         head = f'Content-Disposition: form-data; name="{_quoted(name)}"'
-        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + text.encode() + b"\r\n")
+        parts.append(
+            f"--{boundary}\r\n{head}\r\n\r\n".encode() + text.encode() + b"\r\n"
+        )
     for name, upload in uploads:
         filename = os.path.basename(str(getattr(upload, "name", ""))) or name
         head = (
             f'Content-Disposition: form-data; name="{_quoted(name)}"; filename="{_quoted(filename)}"'
             "\r\nContent-Type: application/octet-stream"
         )
-        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + _read(upload) + b"\r\n")
+        parts.append(
+            f"--{boundary}\r\n{head}\r\n\r\n".encode() + _read(upload) + b"\r\n"
+        )
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
     return body, f"multipart/form-data; boundary={boundary}"
 
@@ -249,13 +373,20 @@ def _split_binary(
     binary: list[tuple[Any, ...]] = []
     for field in fields:
         value = field[1]
-        is_binary = isinstance(value, (bytes, bytearray)) or callable(getattr(value, "read", None))
+        is_binary = isinstance(value, (bytes, bytearray)) or callable(
+            getattr(value, "read", None)
+        )
         (binary if is_binary else text).append(field)
     return text, binary
 
 
 def _quoted(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ")
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
 
 
 def _read(upload: bytes | BinaryIO) -> bytes:
@@ -272,7 +403,9 @@ def check_header(name: str, value: str) -> str:
     refused, before anything is sent, if HTTP cannot carry it or it would split."""
     value = value.strip(" \t")
     if not HEADER_NAME.fullmatch(name):
-        raise ValueError(f"{name!r} is not a valid HTTP header name; the request was not sent")
+        raise ValueError(
+            f"{name!r} is not a valid HTTP header name; the request was not sent"
+        )
     if "\r" in value or "\n" in value:
         raise ValueError(f"header {name!r} must not contain a line break")
     if not HEADER_VALUE.fullmatch(value):
@@ -285,7 +418,9 @@ def check_header(name: str, value: str) -> str:
 class Credential:
     """One way to authenticate a request; its repr never shows the secret."""
 
-    def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> httpx.Auth | None:
+    def apply(
+        self, headers: httpx.Headers, query: list[tuple[str, Any]]
+    ) -> httpx.Auth | None:
         raise NotImplementedError
 
     def secrets(self) -> list[str]:
@@ -310,7 +445,9 @@ class BasicCredentials(Credential):
     def secrets(self) -> list[str]:
         return self._secrets
 
-    def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> httpx.Auth | None:
+    def apply(
+        self, headers: httpx.Headers, query: list[tuple[str, Any]]
+    ) -> httpx.Auth | None:
         # an Authorization header the call gave as a parameter wins, as for every credential
         return None if "Authorization" in headers else self._auth
 
@@ -406,7 +543,9 @@ class RawResponse(Generic[T]):
         except httpx.DecodingError:
             failure = self.unexpected(UNDECODABLE)
         except httpx.HTTPError as error:  # kept apart: its chain holds the URL
-            failure = TransportError(f"reading the body failed: {type(error).__name__}", attempts=1)
+            failure = TransportError(
+                f"reading the body failed: {type(error).__name__}", attempts=1
+            )
         finally:
             self.http_response.close()
         if failure is not None:
@@ -449,7 +588,7 @@ class RawResponse(Generic[T]):
 
 
 # Retried automatically: idempotent methods only, on these statuses and on connection errors.
-IDEMPOTENT_METHODS = frozenset({{ idempotent_methods | literal }})
+IDEMPOTENT_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PUT"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Seconds before the first retry, doubled for each next one, with jitter.
 FIRST_BACKOFF = 0.5
@@ -480,7 +619,9 @@ def parse_json_body(content: bytes) -> Any:
     try:
         data = json.loads(content)
     except RecursionError:
-        raise ValueError(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
+        raise ValueError(
+            f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+        ) from None
     except ValueError:
         raise ValueError("the body is not valid JSON") from None
     if json_depth(data) > MAX_JSON_DEPTH:
@@ -511,7 +652,9 @@ def page_key(url: httpx.URL, ignored: frozenset[str] = frozenset()) -> str:
     pairs = sorted(
         (name, value) for name, value in url.params.multi_items() if name not in ignored
     )
-    return str(url.copy_with(query=urlencode(pairs).encode("ascii") or None, fragment=None))
+    return str(
+        url.copy_with(query=urlencode(pairs).encode("ascii") or None, fragment=None)
+    )
 
 
 # The deadline of the attempt under way, read by every socket operation of the transport the
@@ -552,7 +695,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        stream = self._stream.start_tls(ssl_context, server_hostname, _within_deadline(timeout))
+        stream = self._stream.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout)
+        )
         return _DeadlineStream(stream)
 
     def get_extra_info(self, info: str) -> Any:
@@ -584,7 +729,9 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_unix_socket(path, _within_deadline(timeout), socket_options)
+        stream = self._backend.connect_unix_socket(
+            path, _within_deadline(timeout), socket_options
+        )
         return _DeadlineStream(stream)
 
     def sleep(self, seconds: float) -> None:
@@ -627,7 +774,8 @@ class _Refusal(Exception):
 class Transport:
     """Sends requests built by the client methods and turns responses into results or errors.
 
-    `sleep` waits between retries; tests replace it so that they do not wait.
+    `sleep` waits between retries; tests replace it so that they do not wait. `error_classes`
+    names the ApiError subclass of each documented status.
     """
 
     def __init__(
@@ -639,6 +787,7 @@ class Transport:
         max_retries: int,
         http_client: httpx.Client | None,
         user_agent: str,
+        error_classes: Mapping[int, type[ApiError]],
         max_response_size: int | None = MAX_RESPONSE_SIZE,
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
@@ -654,7 +803,9 @@ class Transport:
             raise ValueError("base_url is not a URL") from None
         if url.userinfo:
             # httpx would log it with every request: credentials go through auth= and the like
-            raise ValueError("base_url must not hold a user name or password; pass them as auth=")
+            raise ValueError(
+                "base_url must not hold a user name or password; pass them as auth="
+            )
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
@@ -665,10 +816,13 @@ class Transport:
         self.sleep: Callable[[float], None] = time.sleep
         self._credentials = credentials
         self._client = (
-            http_client if http_client is not None else httpx.Client(transport=deadline_transport())
+            http_client
+            if http_client is not None
+            else httpx.Client(transport=deadline_transport())
         )
         self._owns_client = http_client is None
         self._user_agent = user_agent
+        self._error_classes = error_classes
 
     def with_options(
         self,
@@ -688,8 +842,11 @@ class Transport:
             max_retries=self.max_retries if max_retries is None else max_retries,
             http_client=self._client,
             user_agent=self._user_agent,
+            error_classes=self._error_classes,
             max_response_size=(
-                self.max_response_size if max_response_size is UNSET else max_response_size
+                self.max_response_size
+                if max_response_size is UNSET
+                else max_response_size
             ),
             max_pages=self.max_pages if max_pages is None else max_pages,
             attempt_timeout=(
@@ -705,7 +862,9 @@ class Transport:
         else attempt_timeout, else ATTEMPT_TIMEOUT."""
         if self.attempt_timeout is not None:
             return self.attempt_timeout
-        return self.timeout if isinstance(self.timeout, (int, float)) else ATTEMPT_TIMEOUT
+        return (
+            self.timeout if isinstance(self.timeout, (int, float)) else ATTEMPT_TIMEOUT
+        )
 
     def close(self) -> None:
         if self._owns_client:
@@ -773,13 +932,19 @@ class Transport:
         if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
             raise previous.unexpected("the next-page link leads to another origin")
         if url.userinfo:
-            raise previous.unexpected("the next-page link holds a user name or password")
+            raise previous.unexpected(
+                "the next-page link holds a user name or password"
+            )
         ignored = self._query_credentials()
         # the first page's identity is worked out only when a listing is followed
-        trail = previous.trail or {page_key(previous.http_response.request.url, ignored)}
+        trail = previous.trail or {
+            page_key(previous.http_response.request.url, ignored)
+        }
         key = page_key(url, ignored)
         if key in trail:
-            raise previous.unexpected("the next-page link leads back to a page already fetched")
+            raise previous.unexpected(
+                "the next-page link leads back to a page already fetched"
+            )
         if len(trail) >= self.max_pages:
             raise previous.unexpected(
                 f"the listing has more than max_pages={self.max_pages} pages"
@@ -791,7 +956,9 @@ class Transport:
         if query:
             target += ("&" if url.query else "?") + encode_query(query)
         try:
-            page = self._send("GET", target, request_headers, None, auth, responses, errors)
+            page = self._send(
+                "GET", target, request_headers, None, auth, responses, errors
+            )
         except ConnectorError as error:  # say which request it was
             message = [f"following the next-page link: {error}"]
             error.args = tuple(message)
@@ -810,7 +977,9 @@ class Transport:
     def _headers(
         self, headers: Iterable[tuple[Any, ...]], accept: str = JSON
     ) -> httpx.Headers:
-        request_headers = httpx.Headers({"User-Agent": self._user_agent, "Accept": accept})
+        request_headers = httpx.Headers(
+            {"User-Agent": self._user_agent, "Accept": accept}
+        )
         for name, text in given_pairs(headers):
             request_headers[name] = check_header(name, text)
         return request_headers
@@ -846,18 +1015,43 @@ class Transport:
             else:
                 break
             cause = failure or f"status {response.status_code}"
-            logger.info("%s failed (%s); retry %d of %d in %.2f s", method, cause, attempt, retries, delay)
+            logger.info(
+                "%s failed (%s); retry %d of %d in %.2f s",
+                method,
+                cause,
+                attempt,
+                retries,
+                delay,
+            )
             self.sleep(delay)
         if failure is not None:
-            raise TransportError(f"{method} request failed: {failure}", attempts=attempt)
+            raise TransportError(
+                f"{method} request failed: {failure}", attempts=attempt
+            )
         if not response.is_success:
-            secrets = [secret for c in self._credentials.values() for secret in c.secrets()]
-            raise error_for_status(response, errors, content or b"", ERROR_BODY_LIMIT, secrets)
+            secrets = [
+                secret for c in self._credentials.values() for secret in c.secrets()
+            ]
+            raise error_for_status(
+                response,
+                errors,
+                content or b"",
+                ERROR_BODY_LIMIT,
+                error_classes=self._error_classes,
+                secrets=secrets,
+            )
         decoder = _decoder_for(response, content or b"", responses)
-        return RawResponse(response, content, decoder, lambda: self._read_later(response))
+        return RawResponse(
+            response, content, decoder, lambda: self._read_later(response)
+        )
 
     def _attempt(
-        self, method: str, url: str, headers: httpx.Headers, body: bytes | None, auth: httpx.Auth | None
+        self,
+        method: str,
+        url: str,
+        headers: httpx.Headers,
+        body: bytes | None,
+        auth: httpx.Auth | None,
     ) -> tuple[httpx.Response, bytes | None]:
         """One request and its body, read within the size bound and the attempt's deadline; a
         success's body is left unread when streaming (None)."""
@@ -868,7 +1062,9 @@ class Transport:
         token = _DEADLINE.set(deadline)
         try:
             response = self._client.send(
-                request, auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT, stream=True
+                request,
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                stream=True,
             )
             if self.stream and response.is_success:
                 return response, None
@@ -899,8 +1095,16 @@ class Transport:
         error's up to ERROR_BODY_LIMIT (more is dropped)."""
         limit = self.max_response_size if response.is_success else ERROR_BODY_LIMIT + 1
         declared = response.headers.get("Content-Length", "")
-        if response.is_success and limit is not None and declared.isdigit() and int(declared) > limit:
-            raise _Refusal(response.status_code, f"the body's {declared} bytes exceed max_response_size={limit}")
+        if (
+            response.is_success
+            and limit is not None
+            and declared.isdigit()
+            and int(declared) > limit
+        ):
+            raise _Refusal(
+                response.status_code,
+                f"the body's {declared} bytes exceed max_response_size={limit}",
+            )
         chunks: list[bytes] = []
         size = 0
         try:
@@ -964,7 +1168,9 @@ def retry_after(value: str | None) -> float | None:
 
 
 def _decoder_for(
-    response: httpx.Response, content: bytes, responses: Mapping[str, Callable[[Any], T]]
+    response: httpx.Response,
+    content: bytes,
+    responses: Mapping[str, Callable[[Any], T]],
 ) -> Callable[[Any], T]:
     """The decoder for the status received; else the only documented 2xx one; else `default`'s.
 

@@ -1,0 +1,141 @@
+"""Case files: one behaviour per file, input and expected output side by side.
+
+`tests/cases/<area>/<name>.case` reads::
+
+    # case: <function>
+    <input>
+    # output
+    <expected output>
+
+The first line names the function the case runs (from CASES below); the input is the text
+between it and the `# output` line, the expected output the text after it (the file's final
+newline is not part of it). Where a function takes structured input, the input is JSON. A new
+case is one new file; a mismatch fails with both texts.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import escape, naming
+from generator.static import _runtime
+
+CASES_DIR = Path(__file__).parent / "cases"
+OUTPUT_LINE = "# output\n"
+
+
+def _lines(function: Callable[[str], str]) -> Callable[[str], str]:
+    """A case of one name per line (JSON-quoted when it starts with `"`), one result each."""
+
+    def run(text: str) -> str:
+        names = [json.loads(n) if n.startswith('"') else n for n in text.splitlines()]
+        return "\n".join(function(name) for name in names)
+
+    return run
+
+
+def _form(text: str) -> str:
+    """encode_form with a fixed boundary; CRLF shown as `\\r\\n` at each line's end."""
+    data = json.loads(text)
+    files = [(name, value.encode()) for name, value in data.get("files", [])]
+    original = uuid.uuid4
+    uuid.uuid4 = lambda: uuid.UUID(int=0)  # the boundary is random
+    try:
+        body, content_type = _runtime.encode_form(
+            [tuple(field) for field in data.get("fields", [])],
+            files,
+            multipart=data.get("multipart", False),
+        )
+    finally:
+        uuid.uuid4 = original
+    shown = body.decode().replace("\r\n", "\\r\\n\n").removesuffix("\n")
+    return content_type + "\n" + shown
+
+
+def _headers(text: str) -> str:
+    """One `name:"JSON value"` per line: the value sent, or the refusal."""
+    results = []
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        try:
+            results.append(repr(_runtime.check_header(name, json.loads(value))))
+        except ValueError as error:
+            results.append(f"ValueError: {error}")
+    return "\n".join(results)
+
+
+def _unique(text: str) -> str:
+    data = json.loads(text)
+    names = naming.assign_unique(
+        [tuple(pair) for pair in data["candidates"]],
+        data.get("taken", ()),
+        data.get("explicit", ()),
+    )
+    return "\n".join(f"{key} -> {name}" for key, name in sorted(names.items()))
+
+
+def _docstring(text: str) -> str:
+    data = json.loads(text)
+    return escape.docstring(data["text"], data.get("indent", 0))
+
+
+CASES: dict[str, Callable[[str], str]] = {
+    "encode_query": lambda text: _runtime.encode_query(json.loads(text)),
+    "expand_path": lambda text: _runtime.expand_path(**json.loads(text)),
+    "encoded_once": lambda text: _runtime.encoded_once(json.loads(text)),
+    "encode_form": _form,
+    "check_header": _headers,
+    "py_literal": lambda text: escape.py_literal(json.loads(text)),
+    "comment": _lines(escape.comment),
+    "docstring": _docstring,
+    "snake_case": _lines(
+        lambda name: naming.snake_case(name, fallback="value", prefix="value_")
+    ),
+    "pascal_case": _lines(
+        lambda name: naming.pascal_case(name, fallback="Model", prefix="Model")
+    ),
+    "guard": _lines(lambda name: naming.guard(name, {"ApiKey", "copy"})),
+    "assign_unique": _unique,
+}
+
+
+def read_case(path: Path) -> tuple[str, str, str]:
+    """(function, input, expected output) of a case file."""
+    text = path.read_text(encoding="utf-8")
+    first, _, rest = text.partition("\n")
+    if not first.startswith("# case: ") or OUTPUT_LINE not in rest:
+        raise ValueError(f"{path}: not a case file (see tests/test_cases.py)")
+    given, _, expected = rest.partition(OUTPUT_LINE)
+    function = first.removeprefix("# case: ")
+    return function, given.removesuffix("\n"), expected.removesuffix("\n")
+
+
+CASE_FILES = sorted(CASES_DIR.rglob("*.case"))
+
+
+@pytest.mark.parametrize(
+    "path", CASE_FILES, ids=[p.relative_to(CASES_DIR).as_posix() for p in CASE_FILES]
+)
+def test_case(path: Path) -> None:
+    function, given, expected = read_case(path)
+    assert function in CASES, f"{path}: no runner named {function!r}"
+    assert CASES[function](given) == expected
+
+
+def test_every_area_has_cases() -> None:
+    areas = {p.relative_to(CASES_DIR).parts[0] for p in CASE_FILES}
+    assert {"wire", "escape", "naming", "docstring"} <= areas
+    used = {read_case(p)[0] for p in CASE_FILES}
+    assert used == set(CASES), f"runners without a case: {set(CASES) - used}"
+
+
+def test_a_mismatch_fails(tmp_path: Path) -> None:
+    case = tmp_path / "wrong.case"
+    case.write_text("# case: py_literal\n\"a\"\n# output\n'a'\n", encoding="utf-8")
+    function, given, expected = read_case(case)
+    assert CASES[function](given) != expected
