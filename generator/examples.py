@@ -61,6 +61,7 @@ class RequestExpectation:
     checks: tuple[
         str, ...
     ]  # assertions on `request` (Content-Type and body), as source
+    json_body: bool  # whether a check parses the body as JSON
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class OperationCase:
     minimal_raw_uri: str
     headers: tuple[tuple[str, str], ...]
     request_checks: tuple[str, ...]
+    json_body_check: bool  # whether a request check parses the body as JSON
     response_status: int
     response_body: Any
     response_is_binary: bool
@@ -288,6 +290,7 @@ class ExampleFactory:
             minimal_raw_uri=minimal.raw_uri,
             headers=full.headers,
             request_checks=full.checks,
+            json_body_check=full.json_body,
             response_status=status,
             response_body=response_body,
             response_is_binary=kind == ScalarType("bytes"),
@@ -408,6 +411,7 @@ class ExampleFactory:
             raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
             headers=sent_headers,
             checks=self.body_checks(operation, body, form, files, given_type),
+            json_body=operation.body_encoding == "json" and body is not None,
         )
 
     @staticmethod

@@ -1,7 +1,9 @@
-"""How intermediate-model types are spelled in generated Python: annotations and decoders."""
+"""How intermediate-model types are spelled in generated Python: annotations and decoders, each
+with the imports it needs (models from `.models`, helpers from `._runtime`)."""
 
 from __future__ import annotations
 
+from generator.code import NO_IMPORTS, Code, Imports
 from generator.model import (
     DictType,
     EnumType,
@@ -13,73 +15,88 @@ from generator.model import (
     TypeRef,
 )
 
+MODELS = ".models"
+RUNTIME = "._runtime"
+ANY = Code("Any", Imports.of("typing", "Any"))
 
-def annotation(kind: TypeRef) -> str:
+
+def annotation(kind: TypeRef) -> Code:
     if isinstance(kind, ScalarType):
-        return kind.python
+        return ANY if kind.python == "Any" else Code(kind.python)
     if isinstance(kind, ListType):
-        return f"list[{annotation(kind.item)}]"
+        item = annotation(kind.item)
+        return Code(f"list[{item.text}]", item.imports)
     if isinstance(kind, DictType):
-        return f"dict[str, {annotation(kind.value)}]"
+        value = annotation(kind.value)
+        return Code(f"dict[str, {value.text}]", value.imports)
     if isinstance(kind, EnumType):
-        return f"{kind.name} | str"
-    return kind.name
+        return Code(f"{kind.name} | str", Imports.of(MODELS, kind.name))
+    return Code(kind.name, Imports.of(MODELS, kind.name))
 
 
-def field_annotation(field: Field) -> str:
+def field_annotation(field: Field) -> Code:
     """Required fields hold their type (or null, with x-nullable); optional ones may also be
     null (None) or absent (UNSET); read-only ones may be absent from a model built in code.
     """
     base = annotation(field.type)
-    if base == "Any":
+    if base == ANY:
         return base
+    unset = Imports.of(RUNTIME, "Unset")
     if not field.required:
-        return f"{base} | None | Unset"
-    nullable = f"{base} | None" if field.nullable else base
-    return f"{nullable} | Unset" if field.read_only else nullable
+        return Code(f"{base.text} | None | Unset", base.imports | unset)
+    nullable = f"{base.text} | None" if field.nullable else base.text
+    if field.read_only:
+        return Code(f"{nullable} | Unset", base.imports | unset)
+    return Code(nullable, base.imports)
 
 
-def parameter_annotation(parameter: Parameter) -> str:
+def parameter_annotation(parameter: Parameter) -> Code:
     base = annotation(parameter.type)
-    if base == "bytes":
-        base = "bytes | BinaryIO"  # the content, or a file opened in binary mode
+    if base.text == "bytes":  # the content, or a file opened in binary mode
+        base = Code("bytes | BinaryIO", Imports.of("typing", "BinaryIO"))
     if parameter.location == "body" and isinstance(parameter.type, ModelType):
-        base = f"{base} | dict[str, Any]"
-    if parameter.required or base == "Any":
+        base = Code(f"{base.text} | dict[str, Any]", base.imports | ANY.imports)
+    if parameter.required or base == ANY:
         return base
-    return f"{base} | None"
+    return Code(f"{base.text} | None", base.imports)
 
 
-def decoder(kind: TypeRef) -> str | None:
+def decoder(kind: TypeRef) -> Code | None:
     """An expression turning JSON data into the type, or None when the data is kept as it is."""
     if isinstance(kind, ModelType):
-        return f"{kind.name}.from_dict"
+        return Code(f"{kind.name}.from_dict", Imports.of(MODELS, kind.name))
     if isinstance(kind, EnumType):
-        return f"known_value({kind.name})"
-    if isinstance(kind, ListType):
-        inner = decoder(kind.item)
-        return f"list_of({inner})" if inner else None
-    if isinstance(kind, DictType):
-        inner = decoder(kind.value)
-        return f"dict_of({inner})" if inner else None
+        needs = Imports.of(MODELS, kind.name) | Imports.of(RUNTIME, "known_value")
+        return Code(f"known_value({kind.name})", needs)
+    if isinstance(kind, (ListType, DictType)):
+        inner = decoder(kind.item if isinstance(kind, ListType) else kind.value)
+        if inner is None:
+            return None
+        helper = "list_of" if isinstance(kind, ListType) else "dict_of"
+        return Code(
+            f"{helper}({inner.text})", inner.imports | Imports.of(RUNTIME, helper)
+        )
     return None
 
 
-def response_decoder(kind: TypeRef | None) -> str:
+def response_decoder(kind: TypeRef | None) -> Code:
     if kind is None:
-        return "no_content"
+        return Code("no_content", Imports.of(RUNTIME, "no_content"))
     if kind == ScalarType("bytes"):
-        return "binary"
-    return decoder(kind) or "parse_json"
+        return Code("binary", Imports.of(RUNTIME, "binary"))
+    return decoder(kind) or Code("parse_json", Imports.of(RUNTIME, "parse_json"))
 
 
-def return_annotation(kinds: list[TypeRef | None]) -> str:
+def return_annotation(kinds: list[TypeRef | None]) -> Code:
     """The union of the success types, in order, without repeats; None when no body."""
-    spelled: list[str] = []
+    spelled: list[Code] = []
     for kind in kinds:
-        name = "None" if kind is None else annotation(kind)
-        if name not in spelled:
-            spelled.append(name)
-    if "Any" in spelled:
-        return "Any"
-    return " | ".join(spelled) if spelled else "None"
+        code = Code("None") if kind is None else annotation(kind)
+        if code.text not in (c.text for c in spelled):
+            spelled.append(code)
+    if any(code == ANY for code in spelled):
+        return ANY
+    imports = NO_IMPORTS
+    for code in spelled:
+        imports |= code.imports
+    return Code(" | ".join(c.text for c in spelled) or "None", imports)

@@ -1,0 +1,735 @@
+"""Views: what the templates print, decided in Python.
+
+Each view wraps a piece of the intermediate model and knows how it is spelled in the generated
+code: its annotation, its docstring text, the source of its arguments and the imports it needs.
+A module's imports are the union of its views' imports. Templates receive one `PackageView` and
+only loop over its views and print their attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from generator import docs, escape, types
+from generator.code import NO_IMPORTS, Code, Imports, isort_order, union
+from generator.examples import (
+    BASE_PATH,
+    ExampleFactory,
+    ModelCase,
+    OperationCase,
+    credential_values,
+)
+from generator.model import (
+    Api,
+    EnumClass,
+    ErrorClass,
+    Field,
+    ListType,
+    Model,
+    Operation,
+    Parameter,
+    ScalarType,
+    SecurityScheme,
+)
+
+RUNTIME = types.RUNTIME
+ERRORS = ".errors"
+MODELS = types.MODELS
+
+# The annotation of each credential keyword, by security scheme kind.
+CREDENTIAL_ANNOTATIONS = {
+    "basic": Code("tuple[str, str] | httpx.Auth | None"),
+    "apiKey": Code("str | None"),
+    "oauth2": Code(
+        "str | Callable[[], str] | None", Imports.of("collections.abc", "Callable")
+    ),
+}
+CREDENTIAL_CLASSES = {
+    "basic": "BasicCredentials",
+    "apiKey": "ApiKey",
+    "oauth2": "BearerToken",
+}
+
+# The methods the generated transport retries by itself: the runtime's IDEMPOTENT_METHODS (a
+# test keeps the two equal; the generator does not import the runtime, which needs httpx).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+# A return annotation longer than this is named by a type alias, so that every `def` line keeps
+# one black-stable layout (a long nested subscript after `->` is split differently by black's
+# stable and preview styles).
+ALIAS_MIN_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class CredentialView:
+    scheme: SecurityScheme
+
+    @property
+    def name(self) -> str:
+        return self.scheme.name
+
+    @property
+    def keyword(self) -> str:
+        return self.scheme.keyword
+
+    @property
+    def annotation(self) -> str:
+        return CREDENTIAL_ANNOTATIONS[self.scheme.kind].text
+
+    @property
+    def constructor(self) -> str:
+        """The runtime credential built from the keyword argument, as source."""
+        scheme = self.scheme
+        if scheme.kind == "apiKey":
+            where = ", ".join(
+                map(escape.py_literal, (scheme.location, scheme.parameter))
+            )
+            return f"ApiKey({where}, {scheme.keyword})"
+        return f"{CREDENTIAL_CLASSES[scheme.kind]}({scheme.keyword})"
+
+    @property
+    def imports(self) -> Imports:
+        needs = Imports.of(RUNTIME, "Credential", CREDENTIAL_CLASSES[self.scheme.kind])
+        return needs | CREDENTIAL_ANNOTATIONS[self.scheme.kind].imports
+
+
+@dataclass(frozen=True)
+class ReturnAlias:
+    name: str  # `_<Method>Result`: no spec name starts with `_`
+    annotation: Code
+
+
+@dataclass(frozen=True)
+class PagerView:
+    method_name: str
+    items: str  # the page's attribute holding the items
+    next_link: str | None  # the page's attribute holding the next page's link
+    item_annotation: Code
+    docstring: str
+    page: str  # local variable names that no parameter uses
+    response: str
+    follow_arguments: list[str]  # besides the link, the response and the decoders
+
+
+@dataclass(frozen=True)
+class OperationView:
+    """One operation as the client and its raw twin print it."""
+
+    operation: Operation
+    api: Api
+    alias: ReturnAlias | None
+
+    @property
+    def name(self) -> str:
+        return self.operation.method_name
+
+    @property
+    def http_method(self) -> str:
+        return self.operation.http_method
+
+    @property
+    def path(self) -> str:
+        return self.operation.path
+
+    @property
+    def deprecated(self) -> bool:
+        return self.operation.deprecated
+
+    @cached_property
+    def parameters(self) -> list[Code]:
+        """The parameters after `self`: required ones positional, optional ones keyword-only."""
+        op = self.operation
+        parts = [_parameter(p) for p in op.positional_parameters]
+        if op.keyword_parameters:
+            parts.append(Code("*"))
+            parts += [_parameter(p, " = None") for p in op.keyword_parameters]
+        return parts
+
+    @property
+    def signature(self) -> str:
+        return "".join(f", {part.text}" for part in self.parameters)
+
+    @cached_property
+    def return_type(self) -> Code:
+        return types.return_annotation(
+            [r.type for r in self.operation.success_responses]
+        )
+
+    @property
+    def returns(self) -> str:
+        return self.alias.name if self.alias else self.return_type.text
+
+    @property
+    def docstring(self) -> str:
+        return docs.operation_doc(self.operation, self.api)
+
+    @property
+    def raw_docstring(self) -> str:
+        return docs.raw_operation_doc(self.operation, self.api)
+
+    @property
+    def deprecation_message(self) -> str:
+        return (
+            f"{self.name}() is deprecated: the spec marks"
+            f" {self.operation.operation_id!r} as deprecated"
+        )
+
+    @property
+    def forward(self) -> str:
+        """The arguments passing the method's parameters on to its raw twin."""
+        op = self.operation
+        positional = [p.python_name for p in op.positional_parameters]
+        keywords = [f"{p.python_name}={p.python_name}" for p in op.keyword_parameters]
+        return ", ".join(positional + keywords)
+
+    @property
+    def raw_sender(self) -> str:
+        """The raw-response method that sends the request: for a deprecated operation a private
+        twin without the warning, so that each public entry point warns once, at its caller.
+        """
+        return f"_send_{self.name}" if self.deprecated else self.name
+
+    @cached_property
+    def request_arguments(self) -> list[Code]:
+        return _request_arguments(self.operation)
+
+    @cached_property
+    def decoders(self) -> list[tuple[str, Code]]:
+        return [
+            (r.status, types.response_decoder(r.type))
+            for r in self.operation.success_responses
+        ]
+
+    @property
+    def response_map(self) -> str:
+        entries = (
+            f"{escape.py_literal(status)}: {code.text}"
+            for status, code in self.decoders
+        )
+        return "{" + ", ".join(entries) + "}"
+
+    @property
+    def error_map(self) -> str:
+        entries = (
+            f"{escape.py_literal(r.status)}: {escape.py_literal(r.description)}"
+            for r in self.operation.error_responses
+        )
+        return "{" + ", ".join(entries) + "}"
+
+    @cached_property
+    def pager(self) -> PagerView | None:
+        pager = self.operation.pager
+        if pager is None:
+            return None
+        assert isinstance(pager.items.type, ListType)
+        taken = {p.python_name for p in self.operation.parameters}
+        return PagerView(
+            method_name=pager.method_name,
+            items=pager.items.python_name,
+            next_link=pager.next_link.python_name if pager.next_link else None,
+            item_annotation=types.annotation(pager.items.type.item),
+            docstring=docs.iterator_doc(self.operation, self.api),
+            page=_free_name(("page", "current_page"), taken),
+            response=_free_name(("response", "page_response"), taken),
+            follow_arguments=[
+                a.text
+                for a in self.request_arguments
+                if a.text.startswith(("headers=", "security="))
+            ],
+        )
+
+    @property
+    def imports(self) -> Imports:
+        needs = union(part.imports for part in self.parameters)
+        needs |= union(argument.imports for argument in self.request_arguments)
+        needs |= union(code.imports for _, code in self.decoders)
+        needs |= self.return_type.imports if self.alias is None else NO_IMPORTS
+        if self.deprecated:
+            needs |= Imports.modules("warnings")
+        if self.pager:
+            needs |= self.pager.item_annotation.imports
+            needs |= Imports.of("collections.abc", "Iterator")
+        return needs
+
+
+def _parameter(parameter: Parameter, default: str = "") -> Code:
+    annotation = types.parameter_annotation(parameter)
+    return Code(
+        f"{parameter.python_name}: {annotation.text}{default}", annotation.imports
+    )
+
+
+def _request_arguments(op: Operation) -> list[Code]:
+    """The keyword arguments of an operation's Transport.request call, as source."""
+
+    def value(parameter: Parameter) -> str:
+        if parameter.constant:
+            return escape.py_literal(parameter.default)
+        return parameter.python_name
+
+    def pairs(parameters: Iterable[Parameter]) -> str:
+        items = []
+        for p in parameters:
+            extra = (
+                f", {escape.py_literal(p.collection_format)}"
+                if p.collection_format
+                else ""
+            )
+            items.append(f"({escape.py_literal(p.wire_name)}, {value(p)}{extra})")
+        return "[" + ", ".join(items) + "]"
+
+    arguments = []
+    if op.located("path"):
+        double = Imports.of(RUNTIME, "encoded_once")
+        entries = [
+            Code(
+                f"{escape.py_literal(p.wire_name)}: "
+                + (f"encoded_once({value(p)})" if p.double_encoded else value(p)),
+                double if p.double_encoded else NO_IMPORTS,
+            )
+            for p in op.located("path")
+        ]
+        text = "path_params={" + ", ".join(e.text for e in entries) + "}"
+        arguments.append(Code(text, union(e.imports for e in entries)))
+    for location, keyword in (("query", "query"), ("header", "headers")):
+        if op.located(location):
+            arguments.append(Code(f"{keyword}={pairs(op.located(location))}"))
+    form = op.located("formData")
+    files = [p for p in form if p.type == ScalarType("bytes")]
+    fields = [p for p in form if p not in files]
+    if fields:
+        arguments.append(Code(f"form={pairs(fields)}"))
+    if files:
+        arguments.append(Code(f"files={pairs(files)}"))
+    if op.body_encoding == "multipart":
+        arguments.append(Code("multipart=True"))
+    if op.body is not None and op.body_encoding == "binary":
+        arguments.append(Code(f"content={value(op.body)}"))
+        arguments.append(Code(f"content_type={escape.py_literal(op.content_type)}"))
+    elif op.body is not None:
+        arguments.append(Code(f"json_body={value(op.body)}"))
+    if op.security:
+        arguments.append(Code(f"security={escape.py_literal(op.security)}"))
+    if op.accept != "application/json":
+        arguments.append(Code(f"accept={escape.py_literal(op.accept)}"))
+    return arguments
+
+
+def _free_name(choices: tuple[str, str], taken: set[str]) -> str:
+    """The first choice no parameter uses, else the last with underscores added."""
+    name = next((choice for choice in choices if choice not in taken), choices[-1])
+    while name in taken:
+        name += "_"
+    return name
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """client.py: the client class and its raw-response twin."""
+
+    api: Api
+
+    @property
+    def class_name(self) -> str:
+        return self.api.client_class
+
+    @property
+    def raw_class(self) -> str:
+        return self.api.raw_client_class
+
+    @property
+    def host_url(self) -> str | None:
+        return self.api.host_url
+
+    @property
+    def docstring(self) -> str:
+        return docs.client_doc(self.api)
+
+    @property
+    def module_docstring(self) -> str:
+        return docs.client_module_doc(self.api)
+
+    @property
+    def user_agent(self) -> str:
+        return f"{self.api.package}/{_token(self.api.version)}"
+
+    @cached_property
+    def credentials(self) -> list[CredentialView]:
+        return [CredentialView(scheme) for scheme in self.api.security_schemes]
+
+    @cached_property
+    def aliases(self) -> list[ReturnAlias]:
+        return list(_return_aliases(self.api).values())
+
+    @cached_property
+    def operations(self) -> list[OperationView]:
+        aliases = _return_aliases(self.api)
+        return [
+            OperationView(op, self.api, aliases.get(op.method_name))
+            for op in self.api.operations
+        ]
+
+    @property
+    def imports(self) -> Imports:
+        always = Imports.modules("copy") | Imports.of("types", "TracebackType")
+        always |= Imports.of("typing", "final") | Imports.modules("httpx")
+        always |= Imports.of(
+            RUNTIME,
+            "MAX_PAGES",
+            "MAX_RESPONSE_SIZE",
+            "UNSET",
+            "RawResponse",
+            "Transport",
+            "Unset",
+        )
+        always |= Imports.of(ERRORS, "ERRORS_BY_STATUS")
+        if self.aliases:
+            always |= Imports.of("typing", "TypeAlias")
+        needs = union(view.imports for view in self.credentials)
+        needs |= union(view.imports for view in self.operations)
+        needs |= union(alias.annotation.imports for alias in self.aliases)
+        return always | needs
+
+
+def _token(text: str) -> str:
+    """Text as an HTTP token (for the User-Agent's version): other characters become `-`."""
+    return re.sub(r"[^A-Za-z0-9.!#$%&'*+^_`|~-]", "-", text)[:64] or "0"
+
+
+def _return_aliases(api: Api) -> dict[str, ReturnAlias]:
+    aliases: dict[str, ReturnAlias] = {}
+    taken: set[str] = set()
+    for op in api.operations:
+        annotation = types.return_annotation([r.type for r in op.success_responses])
+        if len(annotation.text) > ALIAS_MIN_LENGTH and "[" in annotation.text:
+            words = "".join(part.capitalize() for part in op.method_name.split("_"))
+            name, number = f"_{words}Result", 2
+            while name in taken:  # `get_a` and `get_a_` spell the same words
+                name, number = f"_{words}Result{number}", number + 1
+            taken.add(name)
+            aliases[op.method_name] = ReturnAlias(name, annotation)
+    return aliases
+
+
+@dataclass(frozen=True)
+class FieldView:
+    field: Field
+
+    @property
+    def python_name(self) -> str:
+        return self.field.python_name
+
+    @property
+    def wire_name(self) -> str:
+        return self.field.wire_name
+
+    @cached_property
+    def annotation(self) -> Code:
+        return types.field_annotation(self.field)
+
+    @property
+    def default(self) -> str | None:
+        """The class body's default, as source: a subtype's fixed discriminator, or UNSET."""
+        if self.field.fixed is not None:
+            return escape.py_literal(self.field.fixed)
+        return "UNSET" if self.field.defaults_to_unset else None
+
+    @cached_property
+    def decoder(self) -> Code | None:
+        return types.decoder(self.field.type)
+
+    @property
+    def imports(self) -> Imports:
+        needs = self.annotation.imports | Imports.of(RUNTIME, "UNSET")
+        if self.decoder:
+            needs |= self.decoder.imports | Imports.of(RUNTIME, "decode")
+        return needs
+
+
+@dataclass(frozen=True)
+class ModelView:
+    model: Model
+    api: Api
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def base_class(self) -> str:
+        return self.model.base or "ApiModel"
+
+    @property
+    def is_root(self) -> bool:
+        """Whether the class declares `additional_properties` (its base does not)."""
+        return not self.model.base
+
+    @property
+    def docstring(self) -> str:
+        return docs.model_doc(self.model)
+
+    @cached_property
+    def fields(self) -> list[FieldView]:
+        return [FieldView(f) for f in self.model.fields]
+
+    @cached_property
+    def declared_fields(self) -> list[FieldView]:
+        """The fields the class body declares: those its base class does not declare as they
+        are (a subtype's discriminator gets its fixed value as a default)."""
+        inherited = (
+            set(self.api.model(self.model.base).fields) if self.model.base else set()
+        )
+        return [view for view in self.fields if view.field not in inherited]
+
+    @property
+    def subtypes(self) -> list[tuple[str, str]]:
+        """(discriminator value, subtype class) pairs."""
+        return list(self.model.subtypes)
+
+    @property
+    def discriminator(self) -> str | None:
+        return self.model.discriminator
+
+    @property
+    def imports(self) -> Imports:
+        needs = Imports.of(RUNTIME, "ApiModel", "expect_object", "serialize")
+        needs |= Imports.of("dataclasses", "dataclass", "field") | Imports.of(
+            "typing", "Any"
+        )
+        return needs | union(view.imports for view in self.fields)
+
+
+@dataclass(frozen=True)
+class EnumView:
+    enum: EnumClass
+
+    @property
+    def name(self) -> str:
+        return self.enum.name
+
+    @property
+    def docstring(self) -> str:
+        return docs.enum_doc(self.enum)
+
+    @property
+    def members(self) -> list[tuple[str, str]]:
+        return list(self.enum.members)
+
+    @property
+    def imports(self) -> Imports:
+        return Imports.of("enum", "Enum")
+
+
+@dataclass(frozen=True)
+class ModelsView:
+    """models.py: the enums and the dataclasses."""
+
+    api: Api
+
+    @property
+    def docstring(self) -> str:
+        return docs.models_module_doc(self.api)
+
+    @cached_property
+    def enums(self) -> list[EnumView]:
+        return [EnumView(enum) for enum in self.api.enums]
+
+    @cached_property
+    def models(self) -> list[ModelView]:
+        return [ModelView(model, self.api) for model in self.api.models]
+
+    @property
+    def names(self) -> list[str]:
+        return [view.name for view in self.enums] + [view.name for view in self.models]
+
+    @property
+    def imports(self) -> Imports:
+        needs = union(view.imports for view in self.enums)
+        needs |= union(view.imports for view in self.models)
+        return needs.without(MODELS)
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    error: ErrorClass
+
+    @property
+    def name(self) -> str:
+        return self.error.name
+
+    @property
+    def status(self) -> int:
+        return self.error.status
+
+    @property
+    def docstring(self) -> str:
+        return f"{self.error.status} {self.error.phrase}."
+
+
+# The runtime's error classes, which errors.py re-exports.
+BASE_ERRORS = [
+    "ApiError",
+    "ConnectorError",
+    "DecodeError",
+    "TransportError",
+    "UnexpectedResponseError",
+]
+
+
+@dataclass(frozen=True)
+class ErrorsView:
+    """errors.py: the runtime's error hierarchy re-exported, a class per documented status."""
+
+    api: Api
+
+    @cached_property
+    def errors(self) -> list[ErrorView]:
+        return [ErrorView(error) for error in self.api.errors]
+
+    @property
+    def base_classes(self) -> list[str]:
+        return BASE_ERRORS
+
+    @property
+    def exports(self) -> list[str]:
+        return [*BASE_ERRORS, *(view.name for view in self.errors)]
+
+
+@dataclass(frozen=True)
+class PackageView:
+    """Everything the templates receive besides the header."""
+
+    api: Api
+
+    @cached_property
+    def client(self) -> ClientView:
+        return ClientView(self.api)
+
+    @cached_property
+    def models(self) -> ModelsView:
+        return ModelsView(self.api)
+
+    @cached_property
+    def errors(self) -> ErrorsView:
+        return ErrorsView(self.api)
+
+    @cached_property
+    def tests(self) -> TestsView:
+        return TestsView(self.api)
+
+    @property
+    def name(self) -> str:
+        return self.api.package
+
+    @property
+    def version(self) -> str:
+        return self.api.version
+
+    @property
+    def docstring(self) -> str:
+        return docs.client_doc(self.api).split("\n\nArgs:")[0]
+
+    @property
+    def exports(self) -> list[str]:
+        """`__all__` of the package."""
+        names = {"UNSET", "Unset", "RawResponse", self.api.client_class}
+        return sorted(names | set(self.errors.exports) | set(self.models.names))
+
+
+@dataclass(frozen=True)
+class TestsView:
+    """The generated test suite's data: example cases and what the test modules import."""
+
+    api: Api
+
+    @cached_property
+    def _examples(self) -> ExampleFactory:
+        return ExampleFactory(self.api)
+
+    @cached_property
+    def operation_cases(self) -> list[OperationCase]:
+        return [self._examples.operation_case(op) for op in self.api.operations]
+
+    @cached_property
+    def model_cases(self) -> list[ModelCase]:
+        return [self._examples.model_case(model) for model in self.api.models]
+
+    @cached_property
+    def sendable(self) -> list[OperationCase]:
+        """The cases whose request can be sent (no example header value is refused)."""
+        return [case for case in self.operation_cases if not case.refused_header]
+
+    @cached_property
+    def subtype_cases(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(base class, subtype class, the subtype's example data) per discriminated base."""
+        full = {case.model.name: case.full for case in self.model_cases}
+        return [
+            (model.name, subtype, {**full[subtype], model.discriminator: value})
+            for model in self.api.models
+            for value, subtype in model.subtypes
+        ]
+
+    @property
+    def retry_case(self) -> OperationCase | None:
+        return self._first(IDEMPOTENT_METHODS)
+
+    @property
+    def no_retry_case(self) -> OperationCase | None:
+        return self._first(("POST", "PATCH"))
+
+    def _first(self, methods: Iterable[str]) -> OperationCase | None:
+        """The first sendable operation with one of these HTTP methods."""
+        return next(
+            (c for c in self.sendable if c.operation.http_method in methods), None
+        )
+
+    @property
+    def model_imports(self) -> list[str]:
+        """The models and enums the client tests name."""
+        results = {c.result_type for c in self.operation_cases if c.result_type}
+        return isort_order(results | self._examples.constructed)
+
+    @property
+    def error_imports(self) -> list[str]:
+        """The error classes the client tests name: none when no request is sendable."""
+        if not self.sendable:
+            return []
+        names = {"ApiError"} | {e.class_name for c in self.sendable for e in c.errors}
+        if self.retry_case and self.api.security_schemes:
+            names.add("TransportError")
+        if any(case.pager and case.pager.next_link for case in self.sendable):
+            names.add("UnexpectedResponseError")
+        return isort_order(names)
+
+    @property
+    def uses_json(self) -> bool:
+        """Whether a client test parses JSON: a request body's, or an error body's."""
+        return any(
+            case.json_body_check or any(error.has_body for error in case.errors)
+            for case in self.sendable
+        )
+
+    @property
+    def interim_tests(self) -> bool:
+        return any(case.operation.interim_statuses for case in self.sendable)
+
+    @property
+    def base_path(self) -> str:
+        return BASE_PATH
+
+    @property
+    def credential_arguments(self) -> list[tuple[str, object]]:
+        values = credential_values(self.api).values()
+        return [
+            (s.keyword, v)
+            for s, v in zip(self.api.security_schemes, values, strict=True)
+        ]
+
+    @property
+    def secrets(self) -> list[str]:
+        values = credential_values(self.api).values()
+        return sorted({str(v[1]) if isinstance(v, tuple) else str(v) for v in values})
