@@ -17,8 +17,8 @@ DOCSTRING_WIDTH = 88
 def py_literal(value: Any) -> str:
     """A Python literal for JSON data (str, int, float, bool, None, list, dict, tuple),
     quoted and spaced as black prints it, so that formatting leaves it alone."""
-    if isinstance(value, str):
-        return _string(value)
+    if isinstance(value, str):  # a str subclass (a ClosedSet member) prints as its text
+        return _string(str.__str__(value))
     if isinstance(value, bytes):
         return _quoted(repr(value), value.count(b'"'), value.count(b"'"))
     if isinstance(value, dict):

@@ -5,6 +5,7 @@ Frozen dataclasses only; every Python name in here is final.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,56 @@ from generator.errors import Finding
 NO_BODY_STATUSES = frozenset({"204", "205", "304"})
 # What an HTTP header value may hold (visible ASCII, space, tab), as the client checks it.
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+class ClosedSet(str, enum.Enum):
+    """A closed set of spec words: equal to, hashed and printed as the word itself, so that it
+    reads like the string it is in templates and comparisons."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+    def __hash__(self) -> int:
+        return hash(str(self.value))
+
+
+class ParameterLocation(ClosedSet):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    FORM = "formData"
+    BODY = "body"
+
+    @classmethod
+    def read(cls, value: Any) -> ParameterLocation | None:
+        """The location a parameter's `in` names; None for a word Swagger 2.0 does not have."""
+        return next((member for member in cls if member.value == value), None)
+
+
+class BodyEncoding(ClosedSet):
+    NONE = "none"
+    JSON = "json"
+    BINARY = "binary"
+    FORM = "form"  # application/x-www-form-urlencoded
+    MULTIPART = "multipart"
+
+
+class SecurityKind(ClosedSet):
+    BASIC = "basic"
+    API_KEY = "apiKey"
+    OAUTH2 = "oauth2"
+
+    @classmethod
+    def known(cls, value: Any) -> bool:
+        return any(member.value == value for member in cls)
+
+    @property
+    def keyword(self) -> str:
+        """The client constructor's keyword for a credential of this kind."""
+        return {"basic": "auth", "apiKey": "api_key", "oauth2": "token"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -120,7 +171,7 @@ class EnumClass:
 class Parameter:
     wire_name: str
     python_name: str
-    location: str  # path, query, header, body, formData
+    location: ParameterLocation
     type: TypeRef
     required: bool
     description: str
@@ -168,7 +219,7 @@ class Operation:
     deprecated: bool
     # alternatives, each a set of schemes applied together; () means no authentication
     security: tuple[tuple[str, ...], ...] = ()
-    body_encoding: str = "none"  # none, json, binary, form (urlencoded) or multipart
+    body_encoding: BodyEncoding = BodyEncoding.NONE
     content_type: str = ""  # of a binary body
     pager: Pager | None = None
     pointer: str = ""  # where the operation is in the spec
@@ -219,7 +270,7 @@ class SecurityScheme:
     """A way to authenticate, taken by the client constructor as one keyword argument."""
 
     name: str  # the key in securityDefinitions
-    kind: str  # "basic", "apiKey" or "oauth2"
+    kind: SecurityKind
     keyword: str  # the constructor keyword: auth, api_key, token (prefixed when kinds repeat)
     location: str  # apiKey: "header" or "query"; otherwise ""
     parameter: str  # apiKey: the header or query parameter name; otherwise ""

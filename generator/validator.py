@@ -15,8 +15,14 @@ from typing import Any, ClassVar
 from generator import forking
 from generator.errors import Finding, SpecError
 from generator.loader import SourceFile, join_pointer, split_pointer
+from generator.spec import (
+    HTTP_METHODS,
+    effective_parameters,
+    iter_references,
+    pointer_exists,
+    resolve_pointer,
+)
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _TEMPLATE_NAME = re.compile(r"\{([^{}]*)\}")
 _ALLOF_PART = re.compile(r"/allOf/[0-9]+$")
 
@@ -94,46 +100,11 @@ def _without_unlocated_repeats(
     ]
 
 
-def pointer_exists(data: Any, pointer: str) -> bool:
-    try:
-        resolve_pointer(data, pointer)
-    except KeyError:
-        return False
-    return True
-
-
 def _sorted_unique(findings: list[Finding]) -> list[Finding]:
     unique = {
         (f.line or 0, f.column or 0, f.pointer or "", f.message): f for f in findings
     }
     return [unique[key] for key in sorted(unique)]
-
-
-def iter_references(data: Any) -> Iterator[tuple[str, str]]:
-    """(pointer of the `$ref` object, reference) for every `$ref` in the document."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, dict):
-            reference = value.get("$ref")
-            if isinstance(reference, str):
-                yield join_pointer(path), reference
-            stack.extend((child, (*path, key)) for key, child in value.items())
-        elif isinstance(value, list):
-            stack.extend((child, (*path, index)) for index, child in enumerate(value))
-
-
-def resolve_pointer(data: Any, pointer: str) -> Any:
-    """The value at a JSON pointer; KeyError when there is none."""
-    value = data
-    for part in split_pointer(pointer):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            raise KeyError(pointer)
-    return value
 
 
 def _reference_problems(source: SourceFile) -> Iterator[Finding]:
@@ -408,67 +379,6 @@ def _semantic_problems(source: SourceFile) -> list[Finding]:
                 else:
                     operation_ids[operation_id] = pointer
     return problems
-
-
-def effective_parameters(
-    data: dict[str, Any],
-    item: dict[str, Any],
-    operation: dict[str, Any],
-    pointer: str = "",
-) -> list[tuple[str, dict[str, Any]]]:
-    """The operation's parameters as (pointer, resolved object): the path-level ones it does not
-    override first. `pointer` is the operation's own; both lists may use `$ref`. Of several with
-    the same name and place in one list (an error, a warning with --lenient), the first counts.
-    """
-    item_pointer = pointer.rsplit("/", 1)[0]
-    path_level = _resolved_parameters(
-        data, item.get("parameters"), item_pointer + "/parameters"
-    )
-    own = _resolved_parameters(
-        data, operation.get("parameters"), pointer + "/parameters"
-    )
-    overridden = {_parameter_key(p) for _, p in own}
-    inherited = [
-        (ptr, p) for ptr, p in path_level if _parameter_key(p) not in overridden
-    ]
-    return _first_of_each(inherited + own)
-
-
-def _parameter_key(parameter: dict[str, Any]) -> tuple[str, str]:
-    """(name, in): what makes a parameter unique, whatever types a broken spec gives them."""
-    return str(parameter.get("name")), str(parameter.get("in"))
-
-
-def _first_of_each(
-    parameters: list[tuple[str, dict[str, Any]]],
-) -> list[tuple[str, dict[str, Any]]]:
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for pointer, parameter in parameters:
-        key = _parameter_key(parameter)
-        if key not in seen:
-            seen.add(key)
-            unique.append((pointer, parameter))
-    return unique
-
-
-def _resolved_parameters(
-    data: Any, parameters: Any, base: str
-) -> list[tuple[str, dict[str, Any]]]:
-    resolved: list[tuple[str, dict[str, Any]]] = []
-    if not isinstance(parameters, list):
-        return resolved
-    for index, parameter in enumerate(parameters):
-        pointer = f"{base}/{index}"
-        if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
-            pointer = parameter["$ref"][1:]
-            try:
-                parameter = resolve_pointer(data, pointer)
-            except KeyError:
-                continue
-        if isinstance(parameter, dict):
-            resolved.append((pointer, parameter))
-    return resolved
 
 
 def _path_parameter_problems(

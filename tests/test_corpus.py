@@ -23,7 +23,7 @@ from generator.errors import SpecError
 from generator.loader import load_spec
 from generator.parser import parse
 from generator.pipeline import generate
-from generator.validator import resolve_pointer
+from generator.spec import resolve_pointer
 
 from .conftest import (
     BLACK_CHECK,

@@ -55,7 +55,7 @@ from generator.loader import load_spec
 from generator.model import Api, Operation
 from generator.parser import parse
 from generator.pipeline import generate
-from generator.validator import resolve_pointer
+from generator.spec import resolve_pointer
 
 from .conftest import ROOT, TWILIO_SPEC, make_job
 from .test_corpus import CORPUS

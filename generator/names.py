@@ -1,0 +1,309 @@
+"""Parse pass 1, names: every class and method name of the package, decided before any type.
+
+The client class, the error classes, a class for every schema that becomes a model or an enum
+(definitions by their own names; an inline schema after where it sits: the model and property,
+the operation and parameter or response), and the client's method and iterator names. Inline
+schemas are met depth first, definitions in document order and then the operations, and the
+first place a schema is met names it; the schema pass then builds exactly the classes named
+here, and the operation pass finds every type it needs already resolved.
+"""
+
+from __future__ import annotations
+
+import http
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import naming, spec
+from generator.loader import join_pointer, split_pointer
+from generator.model import NO_BODY_STATUSES, ErrorClass
+from generator.reserved import module_names
+
+# Public attributes of the generated client class.
+CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
+
+
+@dataclass(frozen=True)
+class SchemaRoot:
+    """A schema an operation uses directly: a body, a non-body parameter or a response."""
+
+    pointer: str
+    schema: Any
+
+
+@dataclass
+class Names:
+    client_class: str
+    raw_client_class: str
+    errors: tuple[ErrorClass, ...]
+    reserved: frozenset[str]  # class names no schema may take
+    classes: dict[str, str] = field(
+        default_factory=dict
+    )  # schema pointer -> class name
+    order: dict[str, int] = field(default_factory=dict)  # schema pointer -> when met
+    methods: dict[str, str] = field(default_factory=dict)  # operation pointer -> method
+    iterators: dict[str, str] = field(
+        default_factory=dict
+    )  # operation pointer -> iter_
+    roots: dict[str, list[SchemaRoot]] = field(default_factory=dict)  # by operation
+
+
+def assign_names(data: dict[str, Any]) -> Names:
+    title = str(spec.mapping(data.get("info")).get("title") or "API")
+    client_class = naming.guard(
+        naming.pascal_case(title, fallback="Api", prefix="Api") + "Client",
+        module_names(),
+    )
+    raw_client_class = f"{client_class}WithRawResponse"
+    errors = _error_classes(data)
+    reserved = module_names() | {client_class, raw_client_class}
+    reserved |= {error.name for error in errors}
+    names = Names(client_class, raw_client_class, errors, frozenset(reserved))
+    _Namer(data, names).run()
+    return names
+
+
+def _error_classes(data: dict[str, Any]) -> tuple[ErrorClass, ...]:
+    """A class per documented error status (a 3-digit status from 300 up)."""
+    statuses: set[int] = set()
+    for site in spec.operations(data):
+        for status in site.operation.get("responses") or {}:
+            if str(status).isdigit() and str(status)[0] not in "12":
+                statuses.add(int(status))
+    classes = []
+    for status in sorted(statuses):
+        try:
+            phrase = http.HTTPStatus(status).phrase
+        except ValueError:
+            phrase = f"Status {status}"
+        name = naming.pascal_case(phrase, fallback=f"Status{status}", prefix="Status")
+        error_name = name if name.endswith("Error") else f"{name}Error"
+        classes.append(ErrorClass(status, error_name, phrase))
+    return tuple(classes)
+
+
+def class_name(name: str, reserved: frozenset[str]) -> str:
+    pascal = naming.pascal_case(name, fallback="Model", prefix="Model")
+    return naming.guard(pascal, reserved)
+
+
+def response_hint_suffix(status: str, statuses_with_schema: int) -> str:
+    """What an inline response schema's class name adds to the operation's."""
+    return "Response" + (status.capitalize() if statuses_with_schema > 1 else "")
+
+
+class _Namer:
+    def __init__(self, data: dict[str, Any], names: Names) -> None:
+        self.data = data
+        self.names = names
+        self.used = set(names.reserved)
+        self.visited: set[str] = set()
+        # arrays and maps being walked through a `$ref`
+        self.containers: set[str] = set()
+        # finished definitions with properties and a discriminator (or extending one that
+        # has): the classes a subtype extends
+        self.polymorphic: set[str] = set()
+
+    def run(self) -> None:
+        definitions = spec.mapping(self.data.get("definitions"))
+        candidates = [
+            (join_pointer(["definitions", name]), class_name(name, self.names.reserved))
+            for name, schema in definitions.items()
+            if spec.is_model(schema) or spec.is_string_enum(schema)
+        ]
+        self.names.classes.update(
+            naming.assign_unique(candidates, taken=self.names.reserved)
+        )
+        self.used |= set(self.names.classes.values())
+        for name, schema in definitions.items():
+            pointer = join_pointer(["definitions", name])
+            if spec.is_model(schema):
+                self.model(pointer, schema, "")
+            elif spec.is_string_enum(schema):
+                self.met(pointer, "")
+        self.methods()
+        for site in spec.operations(self.data):
+            self.operation(site)
+
+    def met(self, pointer: str, hint: str) -> str:
+        """The class name of the schema at `pointer`, given from `hint` when it has none."""
+        if pointer not in self.names.classes:
+            base = class_name(hint, self.names.reserved)
+            name, counter = base, 1
+            while name in self.used:
+                counter += 1
+                name = f"{base}_{counter}"
+            self.used.add(name)
+            self.names.classes[pointer] = name
+        self.names.order.setdefault(pointer, len(self.names.order))
+        return self.names.classes[pointer]
+
+    def type(self, schema: Any, pointer: str, hint: str) -> None:
+        target, resolved = spec.resolve(self.data, schema)
+        if target is not None:
+            if target in self.names.classes:
+                if spec.is_string_enum(resolved):
+                    self.met(target, "")
+                else:
+                    self.model(target, resolved, "")
+            elif target not in self.containers:
+                self.containers.add(target)
+                try:
+                    self.type(resolved, target, hint)
+                finally:
+                    self.containers.discard(target)
+            return
+        if not isinstance(resolved, dict):
+            return
+        if spec.is_model(resolved):
+            self.model(pointer, resolved, hint)
+        elif spec.is_string_enum(resolved):
+            self.met(pointer, hint)
+        elif resolved.get("type") == "array":
+            items = resolved.get("items")
+            if isinstance(items, dict):
+                self.type(items, pointer + "/items", hint + "Item")
+        elif resolved.get("type") == "object" or spec.is_map(resolved):
+            extra = resolved.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                self.type(extra, pointer + "/additionalProperties", hint + "Value")
+
+    def model(self, pointer: str, schema: dict[str, Any], hint: str) -> None:
+        if pointer in self.visited:
+            return
+        self.visited.add(pointer)
+        name = self.met(pointer, hint)
+        extends = self._base(pointer, schema)
+        properties = flattened_properties(self.data, schema, pointer)
+        for wire, property_schema, property_pointer in properties:
+            property_hint = name + naming.pascal_case(
+                wire, fallback="Field", prefix="Field"
+            )
+            self.type(property_schema, property_pointer, property_hint)
+        if properties and (extends or isinstance(schema.get("discriminator"), str)):
+            self.polymorphic.add(pointer)
+
+    def _base(self, pointer: str, schema: dict[str, Any]) -> bool:
+        """Walk the definitions this one names in `allOf` as the schema pass does when it looks
+        for the class this one extends: up to the first finished polymorphic one, which it
+        extends (True)."""
+        if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
+            return False
+        for part in spec.items(schema.get("allOf")):
+            target, resolved = spec.resolve(self.data, part)
+            if not target or not target.startswith("/definitions/"):
+                continue
+            if not spec.is_model(resolved):
+                continue
+            self.model(target, resolved, "")
+            if (
+                target in self.polymorphic
+            ):  # a cycle leaves it unfinished, and not in the set
+                return True
+        return False
+
+    def methods(self) -> None:
+        """The client's method names (snake_case operationIds) and iterator names."""
+        candidates = []
+        for site in spec.operations(self.data):
+            identifier = (
+                site.operation.get("operationId") or f"{site.method} {site.path}"
+            )
+            preferred = naming.snake_case(
+                str(identifier), fallback=site.method, prefix="op_"
+            )
+            candidates.append((site.pointer, naming.guard(preferred, CLIENT_MEMBERS)))
+        self.names.methods.update(naming.assign_unique(candidates))
+        pageable = [
+            (pointer, f"iter_{self.names.methods[pointer]}")
+            for pointer, _ in candidates
+            if "x-ms-pageable" in spec.resolve_pointer(self.data, pointer)
+        ]
+        taken = set(self.names.methods.values()) | CLIENT_MEMBERS
+        self.names.iterators.update(naming.assign_unique(pageable, taken=taken))
+
+    def operation(self, site: spec.OperationSite) -> None:
+        """The schemas of an operation's parameters and responses, in the order the operation
+        pass reads them."""
+        pointer = site.pointer
+        operation_id = str(
+            site.operation.get("operationId") or self.names.methods[pointer]
+        )
+        hint = naming.pascal_case(operation_id, fallback="Operation", prefix="Op")
+        roots = self.names.roots.setdefault(pointer, [])
+        found = spec.effective_parameters(self.data, site.item, site.operation, pointer)
+        for where, parameter in found:
+            if parameter.get("in") == "body":
+                schema = parameter.get("schema") or {}
+                roots.append(SchemaRoot(where + "/schema", schema))
+                self.type(schema, where + "/schema", hint + "Body")
+            else:
+                roots.append(SchemaRoot(where, parameter))
+                wire = str(parameter.get("name"))
+                self.type(
+                    parameter,
+                    where,
+                    hint + naming.pascal_case(wire, fallback="P", prefix="P"),
+                )
+        for status, where, schema, with_schema in response_schemas(
+            self.data, site.operation, pointer, site.method == "head"
+        ):
+            roots.append(SchemaRoot(where, schema))
+            self.type(schema, where, hint + response_hint_suffix(status, with_schema))
+
+
+def flattened_properties(
+    data: Any, schema: dict[str, Any], pointer: str
+) -> list[tuple[str, Any, str]]:
+    """Properties (wire name, schema, pointer), `allOf` parts merged in order."""
+    return list(flatten(data, schema, pointer)[0])
+
+
+def flatten(
+    data: Any, schema: dict[str, Any], pointer: str
+) -> tuple[list[tuple[str, Any, str]], set[str], str]:
+    """Properties (wire name, schema, pointer), required names and description, `allOf`
+    parts merged in order."""
+    properties: dict[str, tuple[str, Any, str]] = {}
+    required: set[str] = set()
+    description = spec.text(schema.get("description") or schema.get("title"))
+    for index, part in enumerate(schema.get("allOf") or []):
+        target, resolved = spec.resolve(data, part)
+        part_pointer = target or f"{pointer}/allOf/{index}"
+        if isinstance(resolved, dict):
+            sub_properties, sub_required, sub_description = flatten(
+                data, resolved, part_pointer
+            )
+            properties.update((p[0], p) for p in sub_properties)
+            required |= sub_required
+            description = description or sub_description
+    for wire_name, property_schema in (schema.get("properties") or {}).items():
+        property_pointer = join_pointer(
+            [*split_pointer(pointer), "properties", wire_name]
+        )
+        properties[wire_name] = (wire_name, property_schema, property_pointer)
+    required |= {str(name) for name in schema.get("required") or []}
+    return list(properties.values()), required, description
+
+
+def response_schemas(
+    data: Any, operation: dict[str, Any], pointer: str, head: bool
+) -> list[tuple[str, str, Any, int]]:
+    """(status, schema pointer, schema, how many responses have a schema) for every response
+    whose body is typed, in status order: not interim ones, and none of 204, 205, 304 or any
+    answer to HEAD, which carry no body whatever the spec says."""
+    responses = operation.get("responses") or {}
+    resolved = {}
+    for status, response in responses.items():
+        target, value = spec.resolve(data, response)
+        where = target or join_pointer([*split_pointer(pointer), "responses", status])
+        resolved[status] = (where, value if isinstance(value, dict) else {})
+    with_schema = sum(isinstance(r.get("schema"), dict) for _, r in resolved.values())
+    found = []
+    for status in sorted(responses, key=spec.status_order):
+        where, response = resolved[status]
+        schema = response.get("schema")
+        bodiless = head or str(status) in NO_BODY_STATUSES or spec.is_interim(status)
+        if isinstance(schema, dict) and not bodiless:
+            found.append((str(status), where + "/schema", schema, with_schema))
+    return found
