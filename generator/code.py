@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.printer import Import, Node
+
 # Modules the generated code imports that are not the standard library's.
 THIRD_PARTY = frozenset({"httpx", "pytest", "pytest_httpserver", "werkzeug"})
 
@@ -36,16 +38,15 @@ class Imports:
         """The names imported from `module`, in isort's order."""
         return isort_order(name for m, name in self.pairs if m == module)
 
-    def sections(self) -> list[list[str]]:
-        """The import lines in isort's sections: standard library, third party, this package;
-        in each, `import x` lines first, then `from x import ...` by module."""
-        sections: list[list[str]] = []
+    def sections(self) -> list[list[Node]]:
+        """The import statements in isort's sections: standard library, third party, this
+        package; in each, `import x` lines first, then `from x import ...` by module."""
+        sections: list[list[Node]] = []
         for section in ("stdlib", "third-party", "local"):
             plain = sorted(n for m, n in self.pairs if not m and _section(n) == section)
             froms = sorted({m for m, _ in self.pairs if m and _section(m) == section})
-            lines = [f"import {name}" for name in plain] + [
-                f"from {m} import {', '.join(self.names(m))}" for m in froms
-            ]
+            lines: list[Node] = [f"import {name}" for name in plain]
+            lines += [Import(m, tuple(self.names(m))) for m in froms]
             if lines:
                 sections.append(lines)
         return sections

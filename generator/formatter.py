@@ -1,17 +1,17 @@
-"""Stage 5, format: black's output, computed without black where possible.
+"""Stage 5, format: every file left as black leaves it, computed without black where possible.
 
-The built-in templates print black's spacing, quotes and blank lines; `layout` splits long
-statements with black's algorithm, about twenty-five times faster than running black. A file
-rendered from a user's template (the tests compare `layout` with black on the built-in ones
-only), or holding a statement `layout` does not cover, is formatted by black itself,
-in-process, with a fixed mode so that output is the same everywhere.
+The package's modules are printed in their final layout where they are rendered (`printer`):
+they pass through unchanged, unless the printer left a long line it has no layout for, and
+then black formats that file. The generated tests still go through `layout`, which splits long
+statements with black's algorithm. A file rendered from a user's template is formatted by black
+itself, in-process, with a fixed mode so that output is the same everywhere.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from generator import forking, layout
+from generator import forking, layout, printer
 from generator.errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -66,20 +66,30 @@ def _halves(sizes: dict[str, int]) -> tuple[list[str], list[str]]:
     return halves
 
 
+# The files the built-in templates print in their final layout.
+PRINTED = frozenset({"__init__.py", "client.py", "errors.py", "models.py"})
+
+
 def format_source(path: str, source: str) -> str:
     if not path.endswith(".py"):
         return source
+    if path in PRINTED:
+        return (
+            format_with_black(path, source) if printer.unsure_lines(source) else source
+        )
     try:
         return layout.lay_out(source)
     except layout.Unsupported:
         return format_with_black(path, source)
 
 
-def black_mode() -> black.Mode:
+def black_mode(*, preview: bool = False) -> black.Mode:
     import black  # imported only when black runs: most generations never need it
     from black.mode import TargetVersion
 
-    return black.Mode(target_versions={TargetVersion.PY310}, line_length=88)
+    return black.Mode(
+        target_versions={TargetVersion.PY310}, line_length=88, preview=preview
+    )
 
 
 def format_with_black(path: str, source: str) -> str:

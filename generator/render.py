@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import escape
+from generator import escape, printer
 from generator.code import all_order, isort_order
 from generator.errors import GeneratorError
 from generator.model import Api
@@ -64,6 +64,7 @@ def environment(overrides: Path | None) -> jinja2.Environment:
         literal=escape.py_literal,
         comment=escape.comment,
         docstring=escape.docstring,
+        code=printer.lay_out,
         isorted=isort_order,
         all_sorted=all_order,
     )

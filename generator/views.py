@@ -35,6 +35,20 @@ from generator.model import (
     ScalarType,
     SecurityScheme,
 )
+from generator.printer import (
+    Assign,
+    Definition,
+    Entry,
+    Group,
+    Import,
+    Node,
+    Prefixed,
+    Union,
+    call,
+    literal,
+    returning,
+    top_level_split,
+)
 
 RUNTIME = types.RUNTIME
 ERRORS = ".errors"
@@ -81,15 +95,19 @@ class CredentialView:
         return CREDENTIAL_ANNOTATIONS[self.scheme.kind].text
 
     @property
-    def constructor(self) -> str:
-        """The runtime credential built from the keyword argument, as source."""
+    def constructor(self) -> Node:
+        """The runtime credential built from the keyword argument."""
         scheme = self.scheme
         if scheme.kind == "apiKey":
-            where = ", ".join(
-                map(escape.py_literal, (scheme.location, scheme.parameter))
-            )
-            return f"ApiKey({where}, {scheme.keyword})"
-        return f"{CREDENTIAL_CLASSES[scheme.kind]}({scheme.keyword})"
+            where = map(escape.py_literal, (scheme.location, scheme.parameter))
+            return call("ApiKey", *where, scheme.keyword)
+        return call(CREDENTIAL_CLASSES[scheme.kind], scheme.keyword)
+
+    @property
+    def registration(self) -> Node:
+        """`credentials[<scheme name>] = <constructor>`."""
+        target = f"credentials[{escape.py_literal(self.name)}]"
+        return Assign(target, value=self.constructor)
 
     @property
     def imports(self) -> Imports:
@@ -102,6 +120,10 @@ class ReturnAlias:
     name: str  # `_<Method>Result`: no spec name starts with `_`
     annotation: Code
 
+    @property
+    def statement(self) -> Node:
+        return Assign(self.name, "TypeAlias", union_of(self.annotation.text))
+
 
 @dataclass(frozen=True)
 class PagerView:
@@ -112,7 +134,9 @@ class PagerView:
     docstring: str
     page: str  # local variable names that no parameter uses
     response: str
-    follow_arguments: list[str]  # besides the link, the response and the decoders
+    method_def: Node
+    first_page: Node  # `response = ...` for the first page
+    follow: Node | None  # `response = ...` for the page the next link names
 
 
 @dataclass(frozen=True)
@@ -153,6 +177,27 @@ class OperationView:
     def signature(self) -> str:
         return "".join(f", {part.text}" for part in self.parameters)
 
+    def definition(self, name: str, returns: str) -> Node:
+        """`def name(self, <parameters>) -> returns:`."""
+        op = self.operation
+        items: list[Node] = ["self", *map(_parameter_node, op.positional_parameters)]
+        if op.keyword_parameters:
+            items.append("*")
+            items += [_parameter_node(p, "None") for p in op.keyword_parameters]
+        return Definition(name, tuple(items), union_of(returns))
+
+    @property
+    def method_def(self) -> Node:
+        return self.definition(self.name, self.returns)
+
+    @property
+    def raw_def(self) -> Node:
+        return self.definition(self.name, f"RawResponse[{self.returns}]")
+
+    @property
+    def sender_def(self) -> Node:
+        return self.definition(self.raw_sender, f"RawResponse[{self.returns}]")
+
     @cached_property
     def return_type(self) -> Code:
         return types.return_annotation(
@@ -179,12 +224,28 @@ class OperationView:
         )
 
     @property
-    def forward(self) -> str:
+    def warning(self) -> Node:
+        message = escape.py_literal(self.deprecation_message)
+        return call("warnings.warn", message, "DeprecationWarning", "stacklevel=2")
+
+    @property
+    def forward(self) -> list[str]:
         """The arguments passing the method's parameters on to its raw twin."""
         op = self.operation
         positional = [p.python_name for p in op.positional_parameters]
         keywords = [f"{p.python_name}={p.python_name}" for p in op.keyword_parameters]
-        return ", ".join(positional + keywords)
+        return positional + keywords
+
+    @property
+    def parse_return(self) -> Node:
+        """`return self.with_raw_response.<sender>(...).parse()`."""
+        sender = f"self.with_raw_response.{self.raw_sender}"
+        return returning(call(sender, *self.forward, tail=".parse()"))
+
+    @property
+    def forward_return(self) -> Node:
+        """The deprecated raw method's `return self.<sender>(...)`."""
+        return returning(call(f"self.{self.raw_sender}", *self.forward))
 
     @property
     def raw_sender(self) -> str:
@@ -194,8 +255,30 @@ class OperationView:
         return f"_send_{self.name}" if self.deprecated else self.name
 
     @cached_property
-    def request_arguments(self) -> list[Code]:
+    def request_arguments(self) -> list[tuple[str, Node]]:
+        """(keyword, value) of the Transport.request call, besides the decoders."""
         return _request_arguments(self.operation)
+
+    @property
+    def request_return(self) -> Node:
+        arguments = [
+            Prefixed(f"{keyword}=", value) for keyword, value in self.request_arguments
+        ]
+        return returning(
+            call(
+                "self._transport.request",
+                escape.py_literal(self.http_method),
+                escape.py_literal(self.path),
+                *arguments,
+                *self._maps,
+            ),
+        )
+
+    @property
+    def _maps(self) -> tuple[Node, Node]:
+        return Prefixed("responses=", self.response_map), Prefixed(
+            "errors=", self.error_map
+        )
 
     @cached_property
     def decoders(self) -> list[tuple[str, Code]]:
@@ -205,20 +288,20 @@ class OperationView:
         ]
 
     @property
-    def response_map(self) -> str:
+    def response_map(self) -> Node:
         entries = (
-            f"{escape.py_literal(status)}: {code.text}"
+            Entry(escape.py_literal(status), decoder_call(code.text))
             for status, code in self.decoders
         )
-        return "{" + ", ".join(entries) + "}"
+        return Group("{", tuple(entries), "}")
 
     @property
-    def error_map(self) -> str:
+    def error_map(self) -> Node:
         entries = (
-            f"{escape.py_literal(r.status)}: {escape.py_literal(r.description)}"
+            Entry(escape.py_literal(r.status), escape.py_literal(r.description))
             for r in self.operation.error_responses
         )
-        return "{" + ", ".join(entries) + "}"
+        return Group("{", tuple(entries), "}")
 
     @cached_property
     def pager(self) -> PagerView | None:
@@ -227,25 +310,44 @@ class OperationView:
             return None
         assert isinstance(pager.items.type, ListType)
         taken = {p.python_name for p in self.operation.parameters}
+        page = _free_name(("page", "current_page"), taken)
+        response = _free_name(("response", "page_response"), taken)
+        item = types.annotation(pager.items.type.item)
+        next_link = pager.next_link.python_name if pager.next_link else None
+        sender = f"self.with_raw_response.{self.raw_sender}"
+        follow = None
+        if next_link:
+            arguments = [
+                Prefixed(f"{keyword}=", value)
+                for keyword, value in self.request_arguments
+                if keyword in ("headers", "security")
+            ]
+            follow_call = call(
+                "self._transport.follow",
+                response,
+                f"{page}.{next_link}",
+                *arguments,
+                *self._maps,
+            )
+            follow = Assign(response, value=follow_call)
         return PagerView(
             method_name=pager.method_name,
             items=pager.items.python_name,
-            next_link=pager.next_link.python_name if pager.next_link else None,
-            item_annotation=types.annotation(pager.items.type.item),
+            next_link=next_link,
+            item_annotation=item,
             docstring=docs.iterator_doc(self.operation, self.api),
-            page=_free_name(("page", "current_page"), taken),
-            response=_free_name(("response", "page_response"), taken),
-            follow_arguments=[
-                a.text
-                for a in self.request_arguments
-                if a.text.startswith(("headers=", "security="))
-            ],
+            page=page,
+            response=response,
+            method_def=self.definition(pager.method_name, f"Iterator[{item.text}]"),
+            first_page=Assign(response, value=call(sender, *self.forward)),
+            follow=follow,
         )
 
     @property
     def imports(self) -> Imports:
         needs = union(part.imports for part in self.parameters)
-        needs |= union(argument.imports for argument in self.request_arguments)
+        if any(p.double_encoded for p in self.operation.parameters):
+            needs |= Imports.of(RUNTIME, "encoded_once")
         needs |= union(code.imports for _, code in self.decoders)
         needs |= self.return_type.imports if self.alias is None else NO_IMPORTS
         if self.deprecated:
@@ -256,6 +358,24 @@ class OperationView:
         return needs
 
 
+def _parameter_node(parameter: Parameter, default: str | None = None) -> Node:
+    annotation = union_of(types.parameter_annotation(parameter).text)
+    return Assign(parameter.python_name, annotation, default, statement=False)
+
+
+def union_of(annotation: str) -> Union:
+    """An annotation as the union of its members, split at the `|` outside brackets."""
+    return Union(tuple(top_level_split(annotation, " | ")))
+
+
+def decoder_call(decoder: str) -> Node:
+    """A decoder expression (`list_of(dict_of(Model.from_dict))`) as nested calls."""
+    if not decoder.endswith(")"):
+        return decoder
+    function, _, inner = decoder[:-1].partition("(")
+    return call(function, decoder_call(inner))
+
+
 def _parameter(parameter: Parameter, default: str = "") -> Code:
     annotation = types.parameter_annotation(parameter)
     return Code(
@@ -263,59 +383,56 @@ def _parameter(parameter: Parameter, default: str = "") -> Code:
     )
 
 
-def _request_arguments(op: Operation) -> list[Code]:
-    """The keyword arguments of an operation's Transport.request call, as source."""
+def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
+    """The keyword arguments of an operation's Transport.request call."""
 
-    def value(parameter: Parameter) -> str:
+    def value(parameter: Parameter) -> Node:
         if parameter.constant:
-            return escape.py_literal(parameter.default)
+            return literal(parameter.default)
         return parameter.python_name
 
-    def pairs(parameters: Iterable[Parameter]) -> str:
+    def pairs(parameters: Iterable[Parameter]) -> Node:
         items = []
         for p in parameters:
-            extra = (
-                f", {escape.py_literal(p.collection_format)}"
-                if p.collection_format
-                else ""
-            )
-            items.append(f"({escape.py_literal(p.wire_name)}, {value(p)}{extra})")
-        return "[" + ", ".join(items) + "]"
+            pair: tuple[Node, ...] = (escape.py_literal(p.wire_name), value(p))
+            if p.collection_format:
+                pair += (escape.py_literal(p.collection_format),)
+            items.append(Group("(", pair, ")"))
+        return Group("[", tuple(items), "]")
 
-    arguments = []
+    def path_value(parameter: Parameter) -> Node:
+        if parameter.double_encoded:
+            return call("encoded_once", value(parameter))
+        return value(parameter)
+
+    arguments: list[tuple[str, Node]] = []
     if op.located("path"):
-        double = Imports.of(RUNTIME, "encoded_once")
-        entries = [
-            Code(
-                f"{escape.py_literal(p.wire_name)}: "
-                + (f"encoded_once({value(p)})" if p.double_encoded else value(p)),
-                double if p.double_encoded else NO_IMPORTS,
-            )
+        entries = tuple(
+            Entry(escape.py_literal(p.wire_name), path_value(p))
             for p in op.located("path")
-        ]
-        text = "path_params={" + ", ".join(e.text for e in entries) + "}"
-        arguments.append(Code(text, union(e.imports for e in entries)))
+        )
+        arguments.append(("path_params", Group("{", entries, "}")))
     for location, keyword in (("query", "query"), ("header", "headers")):
         if op.located(location):
-            arguments.append(Code(f"{keyword}={pairs(op.located(location))}"))
+            arguments.append((keyword, pairs(op.located(location))))
     form = op.located("formData")
     files = [p for p in form if p.type == ScalarType("bytes")]
     fields = [p for p in form if p not in files]
     if fields:
-        arguments.append(Code(f"form={pairs(fields)}"))
+        arguments.append(("form", pairs(fields)))
     if files:
-        arguments.append(Code(f"files={pairs(files)}"))
+        arguments.append(("files", pairs(files)))
     if op.body_encoding == "multipart":
-        arguments.append(Code("multipart=True"))
+        arguments.append(("multipart", "True"))
     if op.body is not None and op.body_encoding == "binary":
-        arguments.append(Code(f"content={value(op.body)}"))
-        arguments.append(Code(f"content_type={escape.py_literal(op.content_type)}"))
+        arguments.append(("content", value(op.body)))
+        arguments.append(("content_type", escape.py_literal(op.content_type)))
     elif op.body is not None:
-        arguments.append(Code(f"json_body={value(op.body)}"))
+        arguments.append(("json_body", value(op.body)))
     if op.security:
-        arguments.append(Code(f"security={escape.py_literal(op.security)}"))
+        arguments.append(("security", literal(op.security)))
     if op.accept != "application/json":
-        arguments.append(Code(f"accept={escape.py_literal(op.accept)}"))
+        arguments.append(("accept", escape.py_literal(op.accept)))
     return arguments
 
 
@@ -356,6 +473,15 @@ class ClientView:
     @property
     def user_agent(self) -> str:
         return f"{self.api.package}/{_token(self.api.version)}"
+
+    @property
+    def import_statement(self) -> Node:
+        return Import(".client", (self.class_name,))
+
+    def raw_attribute(self, client: str) -> Node:
+        """`<client>.with_raw_response = <raw class>(<client>._transport)`."""
+        raw = call(self.raw_class, f"{client}._transport")
+        return Assign(f"{client}.with_raw_response", value=raw)
 
     @cached_property
     def credentials(self) -> list[CredentialView]:
@@ -400,12 +526,17 @@ def _token(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.!#$%&'*+^_`|~-]", "-", text)[:64] or "0"
 
 
+def _compound(annotation: str) -> bool:
+    """A subscript or a union: what black would split inside `RawResponse[...]`."""
+    return "[" in annotation or " | " in annotation
+
+
 def _return_aliases(api: Api) -> dict[str, ReturnAlias]:
     aliases: dict[str, ReturnAlias] = {}
     taken: set[str] = set()
     for op in api.operations:
         annotation = types.return_annotation([r.type for r in op.success_responses])
-        if len(annotation.text) > ALIAS_MIN_LENGTH and "[" in annotation.text:
+        if len(annotation.text) > ALIAS_MIN_LENGTH and _compound(annotation.text):
             words = "".join(part.capitalize() for part in op.method_name.split("_"))
             name, number = f"_{words}Result", 2
             while name in taken:  # `get_a` and `get_a_` spell the same words
@@ -441,6 +572,25 @@ class FieldView:
     @cached_property
     def decoder(self) -> Code | None:
         return types.decoder(self.field.type)
+
+    @property
+    def declaration(self) -> Node:
+        """`name: annotation` in the class body, with its default when it has one."""
+        return Assign(self.python_name, union_of(self.annotation.text), self.default)
+
+    @property
+    def reading(self) -> Node:
+        """`name=...` in from_dict's `cls(...)` call: the value popped, decoded if needs be."""
+        popped = call("fields.pop", escape.py_literal(self.wire_name), "UNSET")
+        if self.decoder:
+            decoder = decoder_call(self.decoder.text)
+            return Prefixed(f"{self.python_name}=", call("decode", popped, decoder))
+        return Prefixed(f"{self.python_name}=", popped)
+
+    @property
+    def writing(self) -> Node:
+        """`"wire": self.name` in to_dict's dict."""
+        return Entry(escape.py_literal(self.wire_name), f"self.{self.python_name}")
 
     @property
     def imports(self) -> Imports:
@@ -495,6 +645,33 @@ class ModelView:
         return self.model.discriminator
 
     @property
+    def class_line(self) -> Node:
+        return Group(f"class {self.name}(", (self.base_class,), "):")
+
+    @property
+    def from_dict_def(self) -> Node:
+        return Definition("from_dict", ("cls", "data: object"), self.name)
+
+    @property
+    def fields_statement(self) -> Node:
+        return Assign(
+            "fields", value=call("expect_object", "data", escape.py_literal(self.name))
+        )
+
+    @property
+    def subtypes_statement(self) -> Node:
+        entries = tuple(
+            Entry(escape.py_literal(value), name) for value, name in self.subtypes
+        )
+        annotation = f"dict[str, type[{self.name}]]"
+        return Assign("subtypes", annotation, Group("{", entries, "}"))
+
+    @property
+    def subtype_statement(self) -> Node:
+        read = call("fields.get", escape.py_literal(self.discriminator))
+        return Assign("subtype", value=call("subtypes.get", call("str", read)))
+
+    @property
     def imports(self) -> Imports:
         needs = Imports.of(RUNTIME, "ApiModel", "expect_object", "serialize")
         needs |= Imports.of("dataclasses", "dataclass", "field") | Imports.of(
@@ -518,6 +695,16 @@ class EnumView:
     @property
     def members(self) -> list[tuple[str, str]]:
         return list(self.enum.members)
+
+    @property
+    def class_line(self) -> Node:
+        return Group(f"class {self.name}(", ("str", "Enum"), "):")
+
+    @property
+    def member_statements(self) -> list[Node]:
+        return [
+            Assign(name, value=escape.py_literal(value)) for name, value in self.members
+        ]
 
     @property
     def imports(self) -> Imports:
@@ -568,6 +755,10 @@ class ErrorView:
     @property
     def docstring(self) -> str:
         return f"{self.error.status} {self.error.phrase}."
+
+    @property
+    def class_line(self) -> Node:
+        return Group(f"class {self.name}(", ("ApiError",), "):")
 
 
 # The runtime's error classes, which errors.py re-exports.

@@ -10,7 +10,9 @@
 The first line names the function the case runs (from CASES below); the input is the text
 between it and the `# output` line, the expected output the text after it (the file's final
 newline is not part of it). Where a function takes structured input, the input is JSON. A new
-case is one new file; a mismatch fails with both texts.
+case is one new file; a mismatch fails with both texts. Printer cases (`# case: print`) also
+check, as black's own test data does, that their output is stable: black leaves it unchanged
+in its stable and its preview style.
 """
 
 from __future__ import annotations
@@ -19,13 +21,18 @@ import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import black
 import pytest
+from black.mode import Mode, TargetVersion
 
-from generator import escape, naming
+from generator import escape, naming, printer
 from generator.static import _runtime
 
 CASES_DIR = Path(__file__).parent / "cases"
+STABLE = Mode(target_versions={TargetVersion.PY310}, line_length=88)
+PREVIEW = Mode(target_versions={TargetVersion.PY310}, line_length=88, preview=True)
 OUTPUT_LINE = "# output\n"
 
 
@@ -79,6 +86,63 @@ def _unique(text: str) -> str:
     return "\n".join(f"{key} -> {name}" for key, name in sorted(names.items()))
 
 
+def _node(data: Any) -> printer.Node:
+    """A printer node from its JSON form: a string, or one key naming the shape."""
+    if isinstance(data, str):
+        return data
+    [(shape, value)] = [(k, v) for k, v in data.items() if k != "statement"]
+    statement = data.get("statement", shape == "assign")
+    if shape == "group":
+        head, items, tail = value
+        return printer.Group(head, tuple(map(_node, items)), tail)
+    if shape == "call":
+        function, *arguments = value
+        return printer.call(function, *map(_node, arguments))
+    if shape == "prefixed":
+        return printer.Prefixed(value[0], _node(value[1]), statement)
+    if shape == "entry":
+        return printer.Entry(value[0], _node(value[1]))
+    if shape == "union":
+        return printer.Union(tuple(value))
+    if shape == "definition":
+        name, parameters, returns = value
+        return printer.Definition(name, tuple(map(_node, parameters)), _node(returns))  # type: ignore[arg-type]
+    if shape == "import":
+        return printer.Import(value[0], tuple(value[1]))
+    if shape == "assign":
+        target, annotation, assigned = value
+        annotation = _node(annotation) if annotation else ""
+        assigned = _node(assigned) if assigned is not None else None
+        return printer.Assign(target, annotation, assigned, statement)  # type: ignore[arg-type]
+    if shape == "literal":
+        return printer.literal(value)
+    raise ValueError(f"no printer shape {shape!r}")
+
+
+def _print(text: str) -> str:
+    """A statement printed at `indent`, and checked: black in its stable and its preview style
+    leaves it unchanged (inside as many blocks as the indent needs)."""
+    data = json.loads(text)
+    indent = data.get("indent", 0)
+    printed = printer.lay_out(_node(data["node"]), indent)
+    module = _in_blocks(printed, indent)
+    for mode in (STABLE, PREVIEW):
+        assert black.format_str(module, mode=mode) == module, (mode, module)
+    return printed
+
+
+def _in_blocks(statement: str, indent: int) -> str:
+    """The statement inside nested blocks that give it its indent, as a module (a block it
+    opens gets a body)."""
+    # black puts a blank line before a definition in an `if` block, not first in a class
+    block = "class A:" if statement.startswith(("def ", "class ")) else "if x:"
+    lines = [f"{' ' * level}{block}" for level in range(0, indent, printer.INDENT)]
+    lines.append(" " * indent + statement)
+    if statement.endswith(":"):
+        lines.append(" " * (indent + printer.INDENT) + "pass")
+    return "\n".join(lines) + "\n"
+
+
 def _docstring(text: str) -> str:
     data = json.loads(text)
     return escape.docstring(data["text"], data.get("indent", 0))
@@ -101,6 +165,7 @@ CASES: dict[str, Callable[[str], str]] = {
     ),
     "guard": _lines(lambda name: naming.guard(name, {"ApiKey", "copy"})),
     "assign_unique": _unique,
+    "print": _print,
 }
 
 
@@ -129,7 +194,7 @@ def test_case(path: Path) -> None:
 
 def test_every_area_has_cases() -> None:
     areas = {p.relative_to(CASES_DIR).parts[0] for p in CASE_FILES}
-    assert {"wire", "escape", "naming", "docstring"} <= areas
+    assert {"wire", "escape", "naming", "docstring", "printer"} <= areas
     used = {read_case(p)[0] for p in CASE_FILES}
     assert used == set(CASES), f"runners without a case: {set(CASES) - used}"
 

@@ -27,6 +27,7 @@ from generator.spec import resolve_pointer
 
 from .conftest import (
     BLACK_CHECK,
+    BLACK_PREVIEW_CHECK,
     MYPY_STRICT,
     PYTEST_QUIET,
     ROOT,
@@ -212,11 +213,13 @@ def test_every_corpus_client_passes_mypy_strict_and_ruff(
 def test_every_corpus_client_is_black_formatted(
     corpus_output: dict[str, Path],
 ) -> None:
-    """The layout stage, not black, formats generated code: black must find nothing to change
-    in any file of the forty packages."""
+    """The printer and the layout stage, not black, format generated code: black must find
+    nothing to change in any file of the forty packages, nor, in its preview style, in their
+    printed modules."""
     commands = [
-        ([*BLACK_CHECK, *names], folder)
+        ([*check, *names], folder)
         for folder, names in groups(corpus_output).items()
+        for check in (BLACK_CHECK, BLACK_PREVIEW_CHECK)
     ]
     for result in in_parallel(commands):
         assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]

@@ -14,7 +14,15 @@ from typing import Any
 
 import pytest
 
-from .conftest import BLACK_CHECK, MYPY_STRICT, PYTEST_QUIET, PYTHON, invoke, run
+from .conftest import (
+    BLACK_CHECK,
+    BLACK_PREVIEW_CHECK,
+    MYPY_STRICT,
+    PYTEST_QUIET,
+    PYTHON,
+    invoke,
+    run,
+)
 
 Spec = dict[str, Any]
 
@@ -225,7 +233,7 @@ def test_valid_shapes_give_clean_code_that_imports(tmp_path: Path) -> None:
     assert "lone surrogate escape is not a character" in said
     imported = run([PYTHON, "-c", "import crash, crash.client"], output)
     assert imported.returncode == 0, imported.stderr
-    for command in (MYPY_STRICT, BLACK_CHECK, PYTEST_QUIET):
+    for command in (MYPY_STRICT, BLACK_CHECK, BLACK_PREVIEW_CHECK, PYTEST_QUIET):
         checked = run([*command, "crash"], output)
         assert checked.returncode == 0, checked.stdout + checked.stderr
 

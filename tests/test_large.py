@@ -11,7 +11,14 @@ import pytest
 
 from generator.pipeline import generate
 
-from .conftest import BLACK_CHECK, MYPY_STRICT, PYTEST_QUIET, RUFF_CHECK, make_job
+from .conftest import (
+    BLACK_CHECK,
+    BLACK_PREVIEW_CHECK,
+    MYPY_STRICT,
+    PYTEST_QUIET,
+    RUFF_CHECK,
+    make_job,
+)
 from .test_corpus import CORPUS, EVERY_SPEC, in_parallel
 
 LARGE = CORPUS / "large"
@@ -31,6 +38,7 @@ def test_a_large_spec_gives_a_clean_package_whose_tests_pass(
         ([*MYPY_STRICT, package], tmp_path),
         ([*RUFF_CHECK, package], tmp_path),
         ([*BLACK_CHECK, package], tmp_path),
+        ([*BLACK_PREVIEW_CHECK, package], tmp_path),
         (
             [*PYTEST_QUIET, "-c", os.devnull, "--rootdir", str(tmp_path), package],
             tmp_path,

@@ -262,7 +262,8 @@ class TwilioClient:
             )
 
     def send_message(
-        self, send_message_request: SendMessageRequest | dict[str, Any]
+        self,
+        send_message_request: SendMessageRequest | dict[str, Any],
     ) -> Message:
         """Send Message.
 
@@ -346,7 +347,8 @@ class TwilioClientWithRawResponse:
         )
 
     def send_message(
-        self, send_message_request: SendMessageRequest | dict[str, Any]
+        self,
+        send_message_request: SendMessageRequest | dict[str, Any],
     ) -> RawResponse[Message]:
         """Send Message, returning the raw response (status, headers, parse()).
 

@@ -337,7 +337,8 @@ class IncomingPhoneNumber(ApiModel):
             date_created=fields.pop("date_created", UNSET),
             date_updated=fields.pop("date_updated", UNSET),
             capabilities=decode(
-                fields.pop("capabilities", UNSET), Capabilities.from_dict
+                fields.pop("capabilities", UNSET),
+                Capabilities.from_dict,
             ),
             status_callback=fields.pop("status_callback", UNSET),
             status_callback_method=fields.pop("status_callback_method", UNSET),
