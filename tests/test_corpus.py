@@ -214,12 +214,21 @@ def test_every_corpus_client_is_black_formatted(
     corpus_output: dict[str, Path],
 ) -> None:
     """The printer and the layout stage, not black, format generated code: black must find
-    nothing to change in any file of the forty packages, nor, in its preview style, in their
-    printed modules."""
+    nothing to change in any file of the packages, nor, in its preview style, in the printed
+    modules of the forty (of every set in the long run: CI's budget keeps it to the forty).
+    """
+    previewed = {
+        key: package
+        for key, package in corpus_output.items()
+        if EVERY_SPEC or key.startswith("powerplatform/")
+    }
     commands = [
         ([*check, *names], folder)
-        for folder, names in groups(corpus_output).items()
-        for check in (BLACK_CHECK, BLACK_PREVIEW_CHECK)
+        for check, packages in (
+            (BLACK_CHECK, corpus_output),
+            (BLACK_PREVIEW_CHECK, previewed),
+        )
+        for folder, names in groups(packages).items()
     ]
     for result in in_parallel(commands):
         assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
