@@ -341,7 +341,7 @@ def main() -> None:
     )
     options = parser.parse_args()
     started = time.perf_counter()
-    runs = 2 if options.quick else options.runs
+    runs = 1 if options.quick else options.runs  # quick: one run of each, to keep it alive
     bench = Bench(options.quick, runs)
     try:
         twilio = bench.generation("spec/twilio.yaml", TWILIO, runs)
@@ -357,7 +357,7 @@ def main() -> None:
                     f"{spec.name} --no-tests", spec, large, "--no-tests", no_memo=False
                 )
             bench.slope(measured)
-        bench.client(2000)
+        bench.client(500 if options.quick else 2000)
     finally:
         shutil.rmtree(bench.scratch, ignore_errors=True)
     command = "python bench/run.py" + (" --quick" if options.quick else "")
