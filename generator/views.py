@@ -173,10 +173,6 @@ class OperationView:
             parts += [_parameter(p, " = None") for p in op.keyword_parameters]
         return parts
 
-    @property
-    def signature(self) -> str:
-        return "".join(f", {part.text}" for part in self.parameters)
-
     def definition(self, name: str, returns: str) -> Node:
         """`def name(self, <parameters>) -> returns:`."""
         op = self.operation
@@ -488,14 +484,17 @@ class ClientView:
         return [CredentialView(scheme) for scheme in self.api.security_schemes]
 
     @cached_property
+    def _aliases(self) -> dict[str, ReturnAlias]:
+        return _return_aliases(self.api)
+
+    @property
     def aliases(self) -> list[ReturnAlias]:
-        return list(_return_aliases(self.api).values())
+        return list(self._aliases.values())
 
     @cached_property
     def operations(self) -> list[OperationView]:
-        aliases = _return_aliases(self.api)
         return [
-            OperationView(op, self.api, aliases.get(op.method_name))
+            OperationView(op, self.api, self._aliases.get(op.method_name))
             for op in self.api.operations
         ]
 
