@@ -1,17 +1,17 @@
 """Stage 5, format: every file left as black leaves it, computed without black where possible.
 
-The package's modules are printed in their final layout where they are rendered (`printer`):
-they pass through unchanged, unless the printer left a long line it has no layout for, and
-then black formats that file. The generated tests still go through `layout`, which splits long
-statements with black's algorithm. A file rendered from a user's template is formatted by black
-itself, in-process, with a fixed mode so that output is the same everywhere.
+Every module the built-in templates render (the package's and its tests) is printed in its
+final layout where it is rendered (`printer`): it passes through unchanged, unless the printer
+left a long line it has no layout for, and then black formats that file. A file rendered from a
+user's template is formatted by black itself, in-process, with a fixed mode so that output is
+the same everywhere.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from generator import forking, layout, printer
+from generator import forking, printer
 from generator.errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -67,20 +67,24 @@ def _halves(sizes: dict[str, int]) -> tuple[list[str], list[str]]:
 
 
 # The files the built-in templates print in their final layout.
-PRINTED = frozenset({"__init__.py", "client.py", "errors.py", "models.py"})
+PRINTED = frozenset(
+    {
+        "__init__.py",
+        "client.py",
+        "errors.py",
+        "models.py",
+        "tests/test_client.py",
+        "tests/test_models.py",
+    }
+)
 
 
 def format_source(path: str, source: str) -> str:
     if not path.endswith(".py"):
         return source
-    if path in PRINTED:
-        return (
-            format_with_black(path, source) if printer.unsure_lines(source) else source
-        )
-    try:
-        return layout.lay_out(source)
-    except layout.Unsupported:
-        return format_with_black(path, source)
+    if path in PRINTED and not printer.unsure_lines(source):
+        return source
+    return format_with_black(path, source)
 
 
 def black_mode(*, preview: bool = False) -> black.Mode:

@@ -183,6 +183,7 @@ class Parameter:
     )
     double_encoded: bool = False  # x-ms-url-encoding: double
     constraints: Constraints = NO_CONSTRAINTS
+    pointer: str = ""  # where the parameter is in the spec
 
 
 @dataclass(frozen=True)

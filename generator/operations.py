@@ -158,6 +158,7 @@ class Operations:
                 Parameter(
                     wire_name=wire,
                     python_name=names[f"{parameter.get('in')}:{wire}"],
+                    pointer=where,
                     location=location,
                     type=kind,
                     required=parameter.get("required") is True,

@@ -86,21 +86,27 @@ def understand(job: Job) -> Understood:
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
     from generator import formatter, render, static
+    from generator.views import PackageView
 
     render.check_overrides(job.templates)
     understood = understand(job)
     source, api = understood.source, understood.api
     file_header = header(job.spec_name, source.digest)
 
+    package = PackageView(api)
+
     def render_and_format() -> dict[str, str]:
         options = render.RenderOptions(file_header, job.with_tests, job.templates)
-        rendered = render.render(api, options)
+        rendered = render.render(api, options, package)
         by_black = render.overridden_outputs(job.templates, job.with_tests)
         formatted = formatter.format_files(rendered, frozenset(by_black))
         return formatted | static.copied_files(file_header, job.with_tests)
 
     files = _explained(source, understood.validation, render_and_format)
     warnings = understood.warnings()
+    if job.with_tests:  # the generated tests left out, and why
+        left_out = package.tests.left_out
+        warnings += tuple(source.finding(text, pointer) for text, pointer in left_out)
     inputs = job_inputs(job, source.digest, api.package)
     if source.references:  # other files of the spec's folder that references read
         inputs["references"] = source.references

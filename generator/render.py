@@ -71,12 +71,15 @@ def environment(overrides: Path | None) -> jinja2.Environment:
     return env
 
 
-def render(api: Api, options: RenderOptions) -> dict[str, str]:
+def render(
+    api: Api, options: RenderOptions, package: PackageView | None = None
+) -> dict[str, str]:
     """Source text by path inside the package, unformatted."""
     import jinja2
 
     env = environment(options.templates)
-    context = {"header": options.header, "api": api, "package": PackageView(api)}
+    package = package or PackageView(api)
+    context = {"header": options.header, "api": api, "package": package}
     rendered = {}
     for template_name, path in template_names(options.with_tests):
         try:

@@ -12,17 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from generator import docs, escape, types
-from generator.code import NO_IMPORTS, Code, Imports, isort_order, union
-from generator.examples import (
-    BASE_PATH,
-    ExampleFactory,
-    ModelCase,
-    OperationCase,
-    credential_values,
-)
+from generator.code import NO_IMPORTS, Code, Imports, union
 from generator.model import (
     Api,
     EnumClass,
@@ -49,6 +41,7 @@ from generator.printer import (
     returning,
     top_level_split,
 )
+from generator.suite import TestsView
 
 RUNTIME = types.RUNTIME
 ERRORS = ".errors"
@@ -67,10 +60,6 @@ CREDENTIAL_CLASSES = {
     "apiKey": "ApiKey",
     "oauth2": "BearerToken",
 }
-
-# The methods the generated transport retries by itself: the runtime's IDEMPOTENT_METHODS (a
-# test keeps the two equal; the generator does not import the runtime, which needs httpx).
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 # A return annotation longer than this is named by a type alias, so that every `def` line keeps
 # one black-stable layout (a long nested subscript after `->` is split differently by black's
@@ -828,98 +817,3 @@ class PackageView:
         """`__all__` of the package."""
         names = {"UNSET", "Unset", "RawResponse", self.api.client_class}
         return sorted(names | set(self.errors.exports) | set(self.models.names))
-
-
-@dataclass(frozen=True)
-class TestsView:
-    """The generated test suite's data: example cases and what the test modules import."""
-
-    api: Api
-
-    @cached_property
-    def _examples(self) -> ExampleFactory:
-        return ExampleFactory(self.api)
-
-    @cached_property
-    def operation_cases(self) -> list[OperationCase]:
-        return [self._examples.operation_case(op) for op in self.api.operations]
-
-    @cached_property
-    def model_cases(self) -> list[ModelCase]:
-        return [self._examples.model_case(model) for model in self.api.models]
-
-    @cached_property
-    def sendable(self) -> list[OperationCase]:
-        """The cases whose request can be sent (no example header value is refused)."""
-        return [case for case in self.operation_cases if not case.refused_header]
-
-    @cached_property
-    def subtype_cases(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """(base class, subtype class, the subtype's example data) per discriminated base."""
-        full = {case.model.name: case.full for case in self.model_cases}
-        return [
-            (model.name, subtype, {**full[subtype], model.discriminator: value})
-            for model in self.api.models
-            for value, subtype in model.subtypes
-        ]
-
-    @property
-    def retry_case(self) -> OperationCase | None:
-        return self._first(IDEMPOTENT_METHODS)
-
-    @property
-    def no_retry_case(self) -> OperationCase | None:
-        return self._first(("POST", "PATCH"))
-
-    def _first(self, methods: Iterable[str]) -> OperationCase | None:
-        """The first sendable operation with one of these HTTP methods."""
-        return next(
-            (c for c in self.sendable if c.operation.http_method in methods), None
-        )
-
-    @property
-    def model_imports(self) -> list[str]:
-        """The models and enums the client tests name."""
-        results = {c.result_type for c in self.operation_cases if c.result_type}
-        return isort_order(results | self._examples.constructed)
-
-    @property
-    def error_imports(self) -> list[str]:
-        """The error classes the client tests name: none when no request is sendable."""
-        if not self.sendable:
-            return []
-        names = {"ApiError"} | {e.class_name for c in self.sendable for e in c.errors}
-        if self.retry_case and self.api.security_schemes:
-            names.add("TransportError")
-        if any(case.pager and case.pager.next_link for case in self.sendable):
-            names.add("UnexpectedResponseError")
-        return isort_order(names)
-
-    @property
-    def uses_json(self) -> bool:
-        """Whether a client test parses JSON: a request body's, or an error body's."""
-        return any(
-            case.json_body_check or any(error.has_body for error in case.errors)
-            for case in self.sendable
-        )
-
-    @property
-    def interim_tests(self) -> bool:
-        return any(case.operation.interim_statuses for case in self.sendable)
-
-    @property
-    def base_path(self) -> str:
-        return BASE_PATH
-
-    @property
-    def credential_arguments(self) -> list[tuple[str, object]]:
-        values = credential_values(self.api).values()
-        return [
-            (s.keyword, v)
-            for s, v in zip(self.api.security_schemes, values, strict=True)
-        ]
-
-    @property
-    def secrets(self) -> list[str]:
-        values = credential_values(self.api).values()
-        return sorted({str(v[1]) if isinstance(v, tuple) else str(v) for v in values})

@@ -138,6 +138,9 @@ def _in_blocks(statement: str, indent: int) -> str:
     block = "class A:" if statement.startswith(("def ", "class ")) else "if x:"
     lines = [f"{' ' * level}{block}" for level in range(0, indent, printer.INDENT)]
     lines.append(" " * indent + statement)
+    if statement.startswith("@"):  # a decorator decorates something
+        lines.append(" " * indent + "def f() -> None:")
+        statement = ":"
     if statement.endswith(":"):
         lines.append(" " * (indent + printer.INDENT) + "pass")
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ def test_no_command_generates_from_the_configuration(project: Path) -> None:
     code, output = invoke()
     assert code == 0
     assert (
-        output == "out/library_catalog_connector: 10 written, 0 unchanged, 0 removed\n"
+        output == "out/library_catalog_connector: 11 written, 0 unchanged, 0 removed\n"
     )
     assert (project / "out" / "library_catalog_connector" / "client.py").is_file()
 
@@ -37,7 +37,7 @@ def test_generate_then_check_is_current_and_a_second_generate_changes_nothing(
     code, output = invoke("generate")
     assert (code, output) == (
         0,
-        "out/library_catalog_connector: 0 written, 10 unchanged, 0 removed\n",
+        "out/library_catalog_connector: 0 written, 11 unchanged, 0 removed\n",
     )
     assert {p: p.stat().st_mtime_ns for p in package.rglob("*")} == before
 
@@ -181,7 +181,7 @@ def test_files_no_longer_produced_are_removed_and_foreign_files_kept(
     (package / "tests" / "__pycache__").mkdir(exist_ok=True)
     (package / "tests" / "__pycache__" / "cached.pyc").write_bytes(b"cache")
     code, output = invoke("generate", "--no-tests")
-    assert code == 0 and "3 removed" in output
+    assert code == 0 and "4 removed" in output
     assert sorted(p.name for p in (package / "tests").iterdir()) == ["__pycache__"]
     assert (package / "tests" / "__pycache__" / "cached.pyc").read_bytes() == b"cache"
     assert (package / "notes.txt").read_text() == "mine"

@@ -213,9 +213,9 @@ def test_every_corpus_client_passes_mypy_strict_and_ruff(
 def test_every_corpus_client_is_black_formatted(
     corpus_output: dict[str, Path],
 ) -> None:
-    """The printer and the layout stage, not black, format generated code: black must find
-    nothing to change in any file of the packages, nor, in its preview style, in the printed
-    modules of the forty (of every set in the long run: CI's budget keeps it to the forty).
+    """The printer, not black, formats generated code: black must find nothing to change in
+    any file of the packages, nor, in its preview style, in those of the forty (of every set
+    in the long run: CI's budget keeps it to the forty).
     """
     previewed = {
         key: package

@@ -377,8 +377,8 @@ def test_a_documented_1xx_is_a_warning_and_its_generated_test_sends_it(
     assert any(w.pointer.endswith("/responses/103") for w in api.warnings)
     tests = Path(connection.__file__).parent / "tests" / "test_client.py"
     text = tests.read_text()
-    assert "def test_get_item_reads_the_final_response_after_an_interim_103(" in text
-    assert 'monkeypatch.setattr(WireHeaders, "interim_status", 103)' in text
+    assert "interim_statuses=(103,)," in text  # the get_item row
+    assert "def test_the_final_response_is_read_after_an_interim_one(" in text
 
 
 def test_the_generated_suite_of_the_connection_spec_passes(

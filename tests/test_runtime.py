@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator import static, views
+from generator import static, suite
 from generator.pipeline import build
 from generator.static import _runtime
 
@@ -113,7 +113,7 @@ def test_backoff_grows_with_jitter_and_stays_bounded(attempt: int) -> None:
 
 
 def test_the_generator_retries_what_the_runtime_retries() -> None:
-    assert views.IDEMPOTENT_METHODS == _runtime.IDEMPOTENT_METHODS
+    assert suite.IDEMPOTENT_METHODS == _runtime.IDEMPOTENT_METHODS
 
 
 def test_the_runtime_is_copied_into_the_package_as_it_is(tmp_path: Path) -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.model import Constraints
+from generator.pipeline import generate
 from generator.samples import from_pattern, sample, satisfies
+
+from .conftest import PYTEST_QUIET, ROOT, make_job, run
+
+PATTERNS_SPEC = ROOT / "tests" / "specs" / "patterns.json"
 
 
 @pytest.mark.parametrize(
@@ -74,3 +80,27 @@ def test_a_pattern_it_cannot_build_gives_none_and_the_label_is_kept(
     assert from_pattern(pattern) is None
     value: Any = sample("str", "field", 4, Constraints(pattern=pattern))
     assert value == "field-4"
+
+
+def test_an_operation_whose_example_breaks_the_spec_has_its_tests_left_out_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    """A located warning names the parameter; the suite reports the reason for each test it
+    leaves out, and still runs the other operations' tests (the retry tests among them).
+    """
+    generated, _ = generate(make_job(PATTERNS_SPEC, tmp_path))
+    [warning] = [w for w in generated.warnings if "left out" in w.message]
+    assert (warning.line, warning.column) == (10, 11)
+    assert warning.pointer == "/paths/~1codes~1{code}/get/parameters/0"
+    assert "'code'" in warning.message and "get_code" in warning.message
+    done = run([*PYTEST_QUIET, "-rs", "patterns_connector/tests"], tmp_path)
+    summary = done.stdout.splitlines()[-1]
+    assert done.returncode == 0, done.stdout
+    skipped = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert skipped and all(
+        "no example value of the parameter 'code' keeps the spec's constraints" in line
+        for line in skipped
+    )
+    assert re.search(r"\b([4-9]|\d\d+) passed", summary), summary
+    client_tests = (tmp_path / "patterns_connector/tests/test_client.py").read_text()
+    assert 'named("list_names")' in client_tests  # the retry tests use a row that runs

@@ -15,7 +15,10 @@ _HERE = Path(__file__).parent
 # Python modules: path inside the package -> the module of this folder copied there (None: the
 # header alone).
 PACKAGE_MODULES: dict[str, str | None] = {"_runtime.py": "_runtime.py"}
-TEST_MODULES: dict[str, str | None] = {"tests/__init__.py": None}
+TEST_MODULES: dict[str, str | None] = {
+    "tests/__init__.py": None,
+    "tests/harness.py": "harness.py",
+}
 
 
 def copied_files(header: str, with_tests: bool) -> dict[str, str]:

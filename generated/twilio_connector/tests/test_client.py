@@ -3,252 +3,49 @@
 # Do not edit: change the spec or the templates and run `connector-codegen generate`.
 """TwilioClient against a real HTTP server on 127.0.0.1 (pytest-httpserver).
 
-For every operation: the exact request it sends, the parsing of its documented success response,
-and the error raised for every documented error status and for an undocumented one.
+CASES holds one row per operation: the call with example arguments, the exact request it must
+send, the reply, what the call returns, and the errors it raises for every documented error
+status and for an undocumented one. The test functions below run every row.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug.serving import WSGIRequestHandler
 
-from .. import TwilioClient
-from ..errors import (
-    ApiError,
-    BadRequestError,
-    InternalServerError,
-    NotFoundError,
-    TransportError,
-    UnexpectedResponseError,
-)
-from ..models import (
-    Message,
-    MessageList,
-    SendMessageRequest,
+from .. import TwilioClient, errors, models
+from .harness import (
+    ERROR_BODY,
+    Case,
+    Error,
+    JsonBody,
+    JsonReply,
+    Pages,
+    chain,
+    error_params,
+    last_request,
+    named,
+    params,
+    sent_header,
+    serve,
 )
 
 BASE_PATH = "/api"
 SECRETS = ["secret-1"]
-ERROR_BODY = {"message": "error body"}
-GET_MESSAGE_RESPONSE: Any = {
-    "body": "body-2",
-    "from": "from-3",
-    "to": "to-4",
-    "status": "status-5",
-    "sid": "sid-6",
-    "account_sid": "account_sid-7",
-    "api_version": "api_version-8",
-    "num_segments": "num_segments-9",
-    "num_media": "num_media-10",
-    "date_created": "date_created-11",
-    "date_sent": "date_sent-12",
-    "date_updated": "date_updated-13",
-    "direction": "direction-14",
-    "error_code": "error_code-15",
-    "error_message": "error_message-16",
-    "price": "price-17",
-    "price_unit": "price_unit-18",
-    "uri": "uri-19",
-    "subresource_uris": ["subresource_uris-20"],
-    "messaging_service_sid": "messaging_service_sid-21",
-}
-LIST_MESSAGES_RESPONSE: Any = {
-    "messages": [
-        {
-            "body": "body-29",
-            "from": "from-30",
-            "to": "to-31",
-            "status": "status-32",
-            "sid": "sid-33",
-            "account_sid": "account_sid-34",
-            "api_version": "api_version-35",
-            "num_segments": "num_segments-36",
-            "num_media": "num_media-37",
-            "date_created": "date_created-38",
-            "date_sent": "date_sent-39",
-            "date_updated": "date_updated-40",
-            "direction": "direction-41",
-            "error_code": "error_code-42",
-            "error_message": "error_message-43",
-            "price": "price-44",
-            "price_unit": "price_unit-45",
-            "uri": "uri-46",
-            "subresource_uris": ["subresource_uris-47"],
-            "messaging_service_sid": "messaging_service_sid-48",
-        }
-    ],
-    "page": 49,
-    "page_size": 50,
-    "num_pages": 51,
-    "uri": "uri-52",
-    "first_page_uri": "first_page_uri-53",
-    "next_page_uri": "next_page_uri-54",
-    "total": 55,
-    "previous_page_uri": "previous_page_uri-56",
-}
-SEND_MESSAGE_RESPONSE: Any = {
-    "body": "body-125",
-    "from": "from-126",
-    "to": "to-127",
-    "status": "status-128",
-    "sid": "sid-129",
-    "account_sid": "account_sid-130",
-    "api_version": "api_version-131",
-    "num_segments": "num_segments-132",
-    "num_media": "num_media-133",
-    "date_created": "date_created-134",
-    "date_sent": "date_sent-135",
-    "date_updated": "date_updated-136",
-    "direction": "direction-137",
-    "error_code": "error_code-138",
-    "error_message": "error_message-139",
-    "price": "price-140",
-    "price_unit": "price_unit-141",
-    "uri": "uri-142",
-    "subresource_uris": ["subresource_uris-143"],
-    "messaging_service_sid": "messaging_service_sid-144",
-}
-LIST_MESSAGES_PAGES: list[Any] = [
-    {
-        "messages": [
-            {
-                "body": "body-57",
-                "from": "from-58",
-                "to": "to-59",
-                "status": "status-60",
-                "sid": "sid-61",
-                "account_sid": "account_sid-62",
-                "api_version": "api_version-63",
-                "num_segments": "num_segments-64",
-                "num_media": "num_media-65",
-                "date_created": "date_created-66",
-                "date_sent": "date_sent-67",
-                "date_updated": "date_updated-68",
-                "direction": "direction-69",
-                "error_code": "error_code-70",
-                "error_message": "error_message-71",
-                "price": "price-72",
-                "price_unit": "price_unit-73",
-                "uri": "uri-74",
-                "subresource_uris": ["subresource_uris-75"],
-                "messaging_service_sid": "messaging_service_sid-76",
-            }
-        ],
-        "page": 49,
-        "page_size": 50,
-        "num_pages": 51,
-        "uri": "uri-52",
-        "first_page_uri": "first_page_uri-53",
-        "next_page_uri": "/api/next-page?cursor=2",
-        "total": 55,
-        "previous_page_uri": "previous_page_uri-56",
-    },
-    {
-        "messages": [
-            {
-                "body": "body-77",
-                "from": "from-78",
-                "to": "to-79",
-                "status": "status-80",
-                "sid": "sid-81",
-                "account_sid": "account_sid-82",
-                "api_version": "api_version-83",
-                "num_segments": "num_segments-84",
-                "num_media": "num_media-85",
-                "date_created": "date_created-86",
-                "date_sent": "date_sent-87",
-                "date_updated": "date_updated-88",
-                "direction": "direction-89",
-                "error_code": "error_code-90",
-                "error_message": "error_message-91",
-                "price": "price-92",
-                "price_unit": "price_unit-93",
-                "uri": "uri-94",
-                "subresource_uris": ["subresource_uris-95"],
-                "messaging_service_sid": "messaging_service_sid-96",
-            }
-        ],
-        "page": 49,
-        "page_size": 50,
-        "num_pages": 51,
-        "uri": "uri-52",
-        "first_page_uri": "first_page_uri-53",
-        "next_page_uri": None,
-        "total": 55,
-        "previous_page_uri": "previous_page_uri-56",
-    },
-    {
-        "messages": [
-            {
-                "body": "body-97",
-                "from": "from-98",
-                "to": "to-99",
-                "status": "status-100",
-                "sid": "sid-101",
-                "account_sid": "account_sid-102",
-                "api_version": "api_version-103",
-                "num_segments": "num_segments-104",
-                "num_media": "num_media-105",
-                "date_created": "date_created-106",
-                "date_sent": "date_sent-107",
-                "date_updated": "date_updated-108",
-                "direction": "direction-109",
-                "error_code": "error_code-110",
-                "error_message": "error_message-111",
-                "price": "price-112",
-                "price_unit": "price_unit-113",
-                "uri": "uri-114",
-                "subresource_uris": ["subresource_uris-115"],
-                "messaging_service_sid": "messaging_service_sid-116",
-            }
-        ],
-        "page": 49,
-        "page_size": 50,
-        "num_pages": 51,
-        "uri": "uri-52",
-        "first_page_uri": "first_page_uri-53",
-        "next_page_uri": None,
-        "total": 55,
-        "previous_page_uri": "previous_page_uri-56",
-    },
-]
-
-
-class WireHeaders(WSGIRequestHandler):
-    """werkzeug's handler, keeping the request's header lines as they came off the socket:
-    its WSGI environ drops every header whose name holds `_`."""
-
-    def make_environ(self) -> dict[str, Any]:
-        environ = super().make_environ()
-        environ["wire.headers"] = list(self.headers.items())
-        return environ
 
 
 @pytest.fixture(scope="module")
 def make_httpserver() -> Iterator[HTTPServer]:
-    """pytest-httpserver's server on 127.0.0.1, reading requests with WireHeaders."""
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    assert server.server is not None
-    server.server.RequestHandlerClass = WireHeaders
-    yield server
-    server.clear()
-    server.stop()
-
-
-def sent_header(request: Any, name: str) -> str | None:
-    """The value of the header `name` (any case) as the client sent it, else None."""
-    found = [v for k, v in request.environ["wire.headers"] if k.lower() == name.lower()]
-    return ", ".join(found) if found else None
+    yield from serve()
 
 
 @pytest.fixture
-def client(httpserver: HTTPServer) -> Iterator[TwilioClient]:
+def client(
+    httpserver: HTTPServer,
+) -> Iterator[TwilioClient]:
     with TwilioClient(
         httpserver.url_for(BASE_PATH),
         auth=("user-1", "secret-1"),
@@ -256,599 +53,688 @@ def client(httpserver: HTTPServer) -> Iterator[TwilioClient]:
         yield client
 
 
-def last_request(httpserver: HTTPServer) -> Any:
-    assert len(httpserver.log) == 1, "exactly one request was expected"
-    return httpserver.log[0][0]
+CASES: list[Case[TwilioClient]] = [
+    Case(
+        name="get_message",
+        method="GET",
+        path="/api/Messages/MessageId-897.json",
+        call=lambda client: client.get_message("MessageId-897"),
+        raw=lambda client: client.with_raw_response.get_message("MessageId-897"),
+        raw_uri="/api/Messages/MessageId-897.json",
+        headers=(("Authorization", "Basic dXNlci0xOnNlY3JldC0x"),),
+        reply=JsonReply(
+            200,
+            {
+                "body": "body-596",
+                "from": "from-558",
+                "to": "to-408",
+                "status": "status-783",
+                "sid": "sid-796",
+                "account_sid": "account_sid-77",
+                "api_version": "api_version-322",
+                "num_segments": "num_segments-323",
+                "num_media": "num_media-201",
+                "date_created": "date_created-881",
+                "date_sent": "date_sent-677",
+                "date_updated": "date_updated-252",
+                "direction": "direction-778",
+                "error_code": "error_code-6",
+                "error_message": "error_message-598",
+                "price": "price-491",
+                "price_unit": "price_unit-371",
+                "uri": "uri-666",
+                "subresource_uris": ["subresource_uris-113"],
+                "messaging_service_sid": "messaging_service_sid-796",
+            },
+        ),
+        result=models.Message(
+            body="body-596",
+            from_="from-558",
+            to="to-408",
+            status="status-783",
+            sid="sid-796",
+            account_sid="account_sid-77",
+            api_version="api_version-322",
+            num_segments="num_segments-323",
+            num_media="num_media-201",
+            date_created="date_created-881",
+            date_sent="date_sent-677",
+            date_updated="date_updated-252",
+            direction="direction-778",
+            error_code="error_code-6",
+            error_message="error_message-598",
+            price="price-491",
+            price_unit="price_unit-371",
+            uri="uri-666",
+            subresource_uris=["subresource_uris-113"],
+            messaging_service_sid="messaging_service_sid-796",
+        ),
+        errors=(
+            Error(400, errors.BadRequestError, "Bad Request"),
+            Error(404, errors.NotFoundError, "Message not found"),
+            Error(
+                500,
+                errors.InternalServerError,
+                "Internal Server Error. Unknown error occurred",
+            ),
+            Error(418, errors.ApiError, "Operation Failed."),
+        ),
+    ),
+    Case(
+        name="list_messages",
+        method="GET",
+        path="/api/Messages.json",
+        call=lambda client: client.list_messages(
+            to="To-835",
+            from_="From-289",
+            date_sent="DateSent-727",
+            date_sent_before="text-539",
+            date_sent_after="text-870",
+            page_size=57,
+            page=445,
+        ),
+        raw=lambda client: client.with_raw_response.list_messages(
+            to="To-835",
+            from_="From-289",
+            date_sent="DateSent-727",
+            date_sent_before="text-539",
+            date_sent_after="text-870",
+            page_size=57,
+            page=445,
+        ),
+        raw_uri="/api/Messages.json?To=To-835&From=From-289&DateSent=DateSent-727&DateSent%3C=text-539&DateSent%3E=text-870&PageSize=57&Page=445",
+        headers=(("Authorization", "Basic dXNlci0xOnNlY3JldC0x"),),
+        reply=JsonReply(
+            200,
+            {
+                "messages": [
+                    {
+                        "body": "body-596",
+                        "from": "from-558",
+                        "to": "to-408",
+                        "status": "status-783",
+                        "sid": "sid-796",
+                        "account_sid": "account_sid-77",
+                        "api_version": "api_version-322",
+                        "num_segments": "num_segments-323",
+                        "num_media": "num_media-201",
+                        "date_created": "date_created-881",
+                        "date_sent": "date_sent-677",
+                        "date_updated": "date_updated-252",
+                        "direction": "direction-778",
+                        "error_code": "error_code-6",
+                        "error_message": "error_message-598",
+                        "price": "price-491",
+                        "price_unit": "price_unit-371",
+                        "uri": "uri-666",
+                        "subresource_uris": ["subresource_uris-113"],
+                        "messaging_service_sid": "messaging_service_sid-796",
+                    },
+                ],
+                "page": 318,
+                "page_size": 451,
+                "num_pages": 677,
+                "uri": "uri-898",
+                "first_page_uri": "first_page_uri-129",
+                "next_page_uri": "next_page_uri-637",
+                "total": 300,
+                "previous_page_uri": "previous_page_uri-528",
+            },
+        ),
+        result=models.MessageList(
+            messages=[
+                models.Message(
+                    body="body-596",
+                    from_="from-558",
+                    to="to-408",
+                    status="status-783",
+                    sid="sid-796",
+                    account_sid="account_sid-77",
+                    api_version="api_version-322",
+                    num_segments="num_segments-323",
+                    num_media="num_media-201",
+                    date_created="date_created-881",
+                    date_sent="date_sent-677",
+                    date_updated="date_updated-252",
+                    direction="direction-778",
+                    error_code="error_code-6",
+                    error_message="error_message-598",
+                    price="price-491",
+                    price_unit="price_unit-371",
+                    uri="uri-666",
+                    subresource_uris=["subresource_uris-113"],
+                    messaging_service_sid="messaging_service_sid-796",
+                ),
+            ],
+            page=318,
+            page_size=451,
+            num_pages=677,
+            uri="uri-898",
+            first_page_uri="first_page_uri-129",
+            next_page_uri="next_page_uri-637",
+            total=300,
+            previous_page_uri="previous_page_uri-528",
+        ),
+        errors=(
+            Error(400, errors.BadRequestError, "Bad Request"),
+            Error(
+                500,
+                errors.InternalServerError,
+                "Internal Server Error. Unknown error occured",
+            ),
+            Error(418, errors.ApiError, "Operation Failed."),
+        ),
+        minimal=lambda client: client.list_messages(),
+        minimal_raw_uri="/api/Messages.json",
+        pages=Pages(
+            iterate=lambda client: client.iter_list_messages(
+                to="To-835",
+                from_="From-289",
+                date_sent="DateSent-727",
+                date_sent_before="text-539",
+                date_sent_after="text-870",
+                page_size=57,
+                page=445,
+            ),
+            pages=[
+                {
+                    "messages": [
+                        {
+                            "body": "body-596",
+                            "from": "from-558",
+                            "to": "to-408",
+                            "status": "status-783",
+                            "sid": "sid-796",
+                            "account_sid": "account_sid-77",
+                            "api_version": "api_version-322",
+                            "num_segments": "num_segments-323",
+                            "num_media": "num_media-201",
+                            "date_created": "date_created-881",
+                            "date_sent": "date_sent-677",
+                            "date_updated": "date_updated-252",
+                            "direction": "direction-778",
+                            "error_code": "error_code-6",
+                            "error_message": "error_message-598",
+                            "price": "price-491",
+                            "price_unit": "price_unit-371",
+                            "uri": "uri-666",
+                            "subresource_uris": ["subresource_uris-113"],
+                            "messaging_service_sid": "messaging_service_sid-796",
+                        },
+                    ],
+                    "page": 318,
+                    "page_size": 451,
+                    "num_pages": 677,
+                    "uri": "uri-898",
+                    "first_page_uri": "first_page_uri-129",
+                    "next_page_uri": "/api/next-page?cursor=2",
+                    "total": 300,
+                    "previous_page_uri": "previous_page_uri-528",
+                },
+                {
+                    "messages": [
+                        {
+                            "body": "body-201",
+                            "from": "from-209",
+                            "to": "to-953",
+                            "status": "status-720",
+                            "sid": "sid-920",
+                            "account_sid": "account_sid-108",
+                            "api_version": "api_version-919",
+                            "num_segments": "num_segments-205",
+                            "num_media": "num_media-887",
+                            "date_created": "date_created-907",
+                            "date_sent": "date_sent-115",
+                            "date_updated": "date_updated-511",
+                            "direction": "direction-42",
+                            "error_code": "error_code-902",
+                            "error_message": "error_message-209",
+                            "price": "price-250",
+                            "price_unit": "price_unit-907",
+                            "uri": "uri-688",
+                            "subresource_uris": ["subresource_uris-113"],
+                            "messaging_service_sid": "messaging_service_sid-585",
+                        },
+                    ],
+                    "page": 318,
+                    "page_size": 451,
+                    "num_pages": 677,
+                    "uri": "uri-898",
+                    "first_page_uri": "first_page_uri-129",
+                    "next_page_uri": None,
+                    "total": 300,
+                    "previous_page_uri": "previous_page_uri-528",
+                },
+                {
+                    "messages": [
+                        {
+                            "body": "body-861",
+                            "from": "from-575",
+                            "to": "to-935",
+                            "status": "status-255",
+                            "sid": "sid-7",
+                            "account_sid": "account_sid-322",
+                            "api_version": "api_version-178",
+                            "num_segments": "num_segments-88",
+                            "num_media": "num_media-941",
+                            "date_created": "date_created-76",
+                            "date_sent": "date_sent-179",
+                            "date_updated": "date_updated-592",
+                            "direction": "direction-991",
+                            "error_code": "error_code-217",
+                            "error_message": "error_message-273",
+                            "price": "price-606",
+                            "price_unit": "price_unit-214",
+                            "uri": "uri-808",
+                            "subresource_uris": ["subresource_uris-113"],
+                            "messaging_service_sid": "messaging_service_sid-226",
+                        },
+                    ],
+                    "page": 318,
+                    "page_size": 451,
+                    "num_pages": 677,
+                    "uri": "uri-898",
+                    "first_page_uri": "first_page_uri-129",
+                    "next_page_uri": None,
+                    "total": 300,
+                    "previous_page_uri": "previous_page_uri-528",
+                },
+            ],
+            items=[
+                models.Message(
+                    body="body-596",
+                    from_="from-558",
+                    to="to-408",
+                    status="status-783",
+                    sid="sid-796",
+                    account_sid="account_sid-77",
+                    api_version="api_version-322",
+                    num_segments="num_segments-323",
+                    num_media="num_media-201",
+                    date_created="date_created-881",
+                    date_sent="date_sent-677",
+                    date_updated="date_updated-252",
+                    direction="direction-778",
+                    error_code="error_code-6",
+                    error_message="error_message-598",
+                    price="price-491",
+                    price_unit="price_unit-371",
+                    uri="uri-666",
+                    subresource_uris=["subresource_uris-113"],
+                    messaging_service_sid="messaging_service_sid-796",
+                ),
+                models.Message(
+                    body="body-201",
+                    from_="from-209",
+                    to="to-953",
+                    status="status-720",
+                    sid="sid-920",
+                    account_sid="account_sid-108",
+                    api_version="api_version-919",
+                    num_segments="num_segments-205",
+                    num_media="num_media-887",
+                    date_created="date_created-907",
+                    date_sent="date_sent-115",
+                    date_updated="date_updated-511",
+                    direction="direction-42",
+                    error_code="error_code-902",
+                    error_message="error_message-209",
+                    price="price-250",
+                    price_unit="price_unit-907",
+                    uri="uri-688",
+                    subresource_uris=["subresource_uris-113"],
+                    messaging_service_sid="messaging_service_sid-585",
+                ),
+                models.Message(
+                    body="body-861",
+                    from_="from-575",
+                    to="to-935",
+                    status="status-255",
+                    sid="sid-7",
+                    account_sid="account_sid-322",
+                    api_version="api_version-178",
+                    num_segments="num_segments-88",
+                    num_media="num_media-941",
+                    date_created="date_created-76",
+                    date_sent="date_sent-179",
+                    date_updated="date_updated-592",
+                    direction="direction-991",
+                    error_code="error_code-217",
+                    error_message="error_message-273",
+                    price="price-606",
+                    price_unit="price_unit-214",
+                    uri="uri-808",
+                    subresource_uris=["subresource_uris-113"],
+                    messaging_service_sid="messaging_service_sid-226",
+                ),
+            ],
+            next_link="next_page_uri",
+            follow_paths=("/api/next-page", "/api/last-page"),
+            follow_uris=("/api/next-page?cursor=2", "/api/last-page"),
+            follow_headers=(("Authorization", "Basic dXNlci0xOnNlY3JldC0x"),),
+        ),
+    ),
+    Case(
+        name="send_message",
+        method="POST",
+        path="/api/Messages.json",
+        call=lambda client: client.send_message(
+            models.SendMessageRequest(
+                from_="from-35",
+                to="to-962",
+                body="body-562",
+                media_url=["media_url-468"],
+                status_callback="status_callback-950",
+                messaging_service_sid="messaging_service_sid-841",
+                application_sid="application_sid-866",
+                max_price="max_price-973",
+            ),
+        ),
+        raw=lambda client: client.with_raw_response.send_message(
+            models.SendMessageRequest(
+                from_="from-35",
+                to="to-962",
+                body="body-562",
+                media_url=["media_url-468"],
+                status_callback="status_callback-950",
+                messaging_service_sid="messaging_service_sid-841",
+                application_sid="application_sid-866",
+                max_price="max_price-973",
+            ),
+        ),
+        raw_uri="/api/Messages.json",
+        headers=(("Authorization", "Basic dXNlci0xOnNlY3JldC0x"),),
+        body=JsonBody(
+            {
+                "from": "from-35",
+                "to": "to-962",
+                "body": "body-562",
+                "media_url": ["media_url-468"],
+                "status_callback": "status_callback-950",
+                "messaging_service_sid": "messaging_service_sid-841",
+                "application_sid": "application_sid-866",
+                "max_price": "max_price-973",
+            },
+        ),
+        reply=JsonReply(
+            200,
+            {
+                "body": "body-596",
+                "from": "from-558",
+                "to": "to-408",
+                "status": "status-783",
+                "sid": "sid-796",
+                "account_sid": "account_sid-77",
+                "api_version": "api_version-322",
+                "num_segments": "num_segments-323",
+                "num_media": "num_media-201",
+                "date_created": "date_created-881",
+                "date_sent": "date_sent-677",
+                "date_updated": "date_updated-252",
+                "direction": "direction-778",
+                "error_code": "error_code-6",
+                "error_message": "error_message-598",
+                "price": "price-491",
+                "price_unit": "price_unit-371",
+                "uri": "uri-666",
+                "subresource_uris": ["subresource_uris-113"],
+                "messaging_service_sid": "messaging_service_sid-796",
+            },
+        ),
+        result=models.Message(
+            body="body-596",
+            from_="from-558",
+            to="to-408",
+            status="status-783",
+            sid="sid-796",
+            account_sid="account_sid-77",
+            api_version="api_version-322",
+            num_segments="num_segments-323",
+            num_media="num_media-201",
+            date_created="date_created-881",
+            date_sent="date_sent-677",
+            date_updated="date_updated-252",
+            direction="direction-778",
+            error_code="error_code-6",
+            error_message="error_message-598",
+            price="price-491",
+            price_unit="price_unit-371",
+            uri="uri-666",
+            subresource_uris=["subresource_uris-113"],
+            messaging_service_sid="messaging_service_sid-796",
+        ),
+        errors=(
+            Error(400, errors.BadRequestError, "Bad Request"),
+            Error(
+                500,
+                errors.InternalServerError,
+                "Internal Server Error. Unknown error occurred",
+            ),
+            Error(418, errors.ApiError, "Operation Failed."),
+        ),
+    ),
+]
 
 
-def test_credentials_stay_out_of_the_client_repr(client: TwilioClient) -> None:
+def test_credentials_stay_out_of_the_client_repr(
+    client: TwilioClient,
+) -> None:
     for secret in SECRETS:
         assert secret not in repr(client)
     assert repr(client).startswith("TwilioClient(")
 
 
-def test_get_message_sends_the_documented_request(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages/MessageId-1.json", method="GET"
-    ).respond_with_json(GET_MESSAGE_RESPONSE, status=200)
-    client.get_message("MessageId-1")
-    request = last_request(httpserver)
-    assert request.method == "GET"
-    assert request.environ["RAW_URI"] == "/api/Messages/MessageId-1.json"
-    assert sent_header(request, "Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
-    assert request.headers.get("Content-Type") is None
-    assert request.get_data() == b""
-
-
-def test_get_message_parses_the_200_response(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages/MessageId-1.json", method="GET"
-    ).respond_with_json(GET_MESSAGE_RESPONSE, status=200)
-    result = client.get_message("MessageId-1")
-    assert isinstance(result, Message)
-    assert result.body == "body-2"
-    assert result.from_ == "from-3"
-    assert result.to == "to-4"
-    assert result.status == "status-5"
-    assert result.sid == "sid-6"
-    assert result.account_sid == "account_sid-7"
-    assert result.api_version == "api_version-8"
-    assert result.num_segments == "num_segments-9"
-    assert result.num_media == "num_media-10"
-    assert result.date_created == "date_created-11"
-    assert result.date_sent == "date_sent-12"
-    assert result.date_updated == "date_updated-13"
-    assert result.direction == "direction-14"
-    assert result.error_code == "error_code-15"
-    assert result.error_message == "error_message-16"
-    assert result.price == "price-17"
-    assert result.price_unit == "price_unit-18"
-    assert result.uri == "uri-19"
-    expected_subresource_uris = ["subresource_uris-20"]
-    assert result.subresource_uris == expected_subresource_uris
-    assert result.messaging_service_sid == "messaging_service_sid-21"
-
-
-@pytest.mark.parametrize(
-    ("status", "error_class", "description"),
-    [
-        pytest.param(400, BadRequestError, "Bad Request", id="400"),
-        pytest.param(404, NotFoundError, "Message not found", id="404"),
-        pytest.param(
-            500,
-            InternalServerError,
-            "Internal Server Error. Unknown error occurred",
-            id="500",
-        ),
-        pytest.param(418, ApiError, "Operation Failed.", id="418"),
-    ],
-)
-def test_get_message_raises_the_error_for_each_status(
+@pytest.mark.parametrize("case", params(CASES))
+def test_each_operation_sends_the_documented_request(
     httpserver: HTTPServer,
     client: TwilioClient,
-    status: int,
-    error_class: type[ApiError],
-    description: str,
+    case: Case[TwilioClient],
 ) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages/MessageId-1.json", method="GET"
-    ).respond_with_json(ERROR_BODY, status=status)
+    case.reply.send(case.expect(httpserver))
+    case.call(client)
+    request = last_request(httpserver)
+    assert request.method == case.method
+    assert request.environ["RAW_URI"] == case.raw_uri
+    for name, value in case.headers:
+        assert sent_header(request, name) == value
+    case.body.check(request)
+
+
+@pytest.mark.parametrize("case", params(CASES, lambda case: case.minimal))
+def test_the_parameters_not_given_are_left_out(
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    case: Case[TwilioClient],
+) -> None:
+    assert case.minimal is not None
+    case.reply.send(case.expect(httpserver))
+    case.minimal(client)
+    assert last_request(httpserver).environ["RAW_URI"] == case.minimal_raw_uri
+
+
+@pytest.mark.parametrize("case", params(CASES, lambda case: case.reply.bodied))
+def test_each_operation_parses_its_success_response(
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    case: Case[TwilioClient],
+) -> None:
+    case.reply.send(case.expect(httpserver))
+    assert case.call(client) == case.result
+
+
+@pytest.mark.parametrize(("case", "error"), error_params(CASES, has_body=True))
+def test_each_error_status_raises_its_error(
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    case: Case[TwilioClient],
+    error: Error,
+) -> None:
+    handler = case.expect(httpserver)
+    handler.respond_with_json(ERROR_BODY, status=error.status)
     # one attempt: 429 and 5xx come back as they are
-    with pytest.raises(ApiError) as caught:
-        client.with_options(max_retries=0).get_message("MessageId-1")
-    assert type(caught.value) is error_class
-    assert caught.value.status_code == status
-    assert caught.value.description == description
+    with pytest.raises(errors.ApiError) as caught:
+        case.call(client.with_options(max_retries=0))
+    assert type(caught.value) is error.error_class
+    assert caught.value.status_code == error.status
+    assert caught.value.description == error.description
     assert caught.value.json == ERROR_BODY
     assert json.loads(caught.value.text) == ERROR_BODY
 
 
-def test_list_messages_sends_the_documented_request(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="GET"
-    ).respond_with_json(LIST_MESSAGES_RESPONSE, status=200)
-    client.list_messages(
-        to="To-22",
-        from_="From-23",
-        date_sent="DateSent-24",
-        date_sent_before="text-25",
-        date_sent_after="text-26",
-        page_size=27,
-        page=28,
-    )
-    request = last_request(httpserver)
-    assert request.method == "GET"
-    assert (
-        request.environ["RAW_URI"]
-        == "/api/Messages.json?To=To-22&From=From-23&DateSent=DateSent-24&DateSent%3C=text-25&DateSent%3E=text-26&PageSize=27&Page=28"
-    )
-    assert sent_header(request, "Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
-    assert request.headers.get("Content-Type") is None
-    assert request.get_data() == b""
-
-
-def test_list_messages_leaves_out_the_parameters_not_given(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="GET"
-    ).respond_with_json(LIST_MESSAGES_RESPONSE, status=200)
-    client.list_messages()
-    assert last_request(httpserver).environ["RAW_URI"] == "/api/Messages.json"
-
-
-def test_list_messages_parses_the_200_response(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="GET"
-    ).respond_with_json(LIST_MESSAGES_RESPONSE, status=200)
-    result = client.list_messages(
-        to="To-22",
-        from_="From-23",
-        date_sent="DateSent-24",
-        date_sent_before="text-25",
-        date_sent_after="text-26",
-        page_size=27,
-        page=28,
-    )
-    assert isinstance(result, MessageList)
-    expected_messages = [
-        Message(
-            body="body-29",
-            from_="from-30",
-            to="to-31",
-            status="status-32",
-            sid="sid-33",
-            account_sid="account_sid-34",
-            api_version="api_version-35",
-            num_segments="num_segments-36",
-            num_media="num_media-37",
-            date_created="date_created-38",
-            date_sent="date_sent-39",
-            date_updated="date_updated-40",
-            direction="direction-41",
-            error_code="error_code-42",
-            error_message="error_message-43",
-            price="price-44",
-            price_unit="price_unit-45",
-            uri="uri-46",
-            subresource_uris=["subresource_uris-47"],
-            messaging_service_sid="messaging_service_sid-48",
-        )
-    ]
-    assert result.messages == expected_messages
-    assert result.page == 49
-    assert result.page_size == 50
-    assert result.num_pages == 51
-    assert result.uri == "uri-52"
-    assert result.first_page_uri == "first_page_uri-53"
-    assert result.next_page_uri == "next_page_uri-54"
-    assert result.total == 55
-    assert result.previous_page_uri == "previous_page_uri-56"
-
-
 @pytest.mark.parametrize(
-    ("status", "error_class", "description"),
-    [
-        pytest.param(400, BadRequestError, "Bad Request", id="400"),
-        pytest.param(
-            500,
-            InternalServerError,
-            "Internal Server Error. Unknown error occured",
-            id="500",
-        ),
-        pytest.param(418, ApiError, "Operation Failed.", id="418"),
-    ],
+    "case", params(CASES, lambda case: case.pages and case.pages.next_link)
 )
-def test_list_messages_raises_the_error_for_each_status(
+def test_iterating_follows_the_next_page_links(
     httpserver: HTTPServer,
     client: TwilioClient,
-    status: int,
-    error_class: type[ApiError],
-    description: str,
+    case: Case[TwilioClient],
 ) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="GET"
-    ).respond_with_json(ERROR_BODY, status=status)
-    # one attempt: 429 and 5xx come back as they are
-    with pytest.raises(ApiError) as caught:
-        client.with_options(max_retries=0).list_messages(
-            to="To-22",
-            from_="From-23",
-            date_sent="DateSent-24",
-            date_sent_before="text-25",
-            date_sent_after="text-26",
-            page_size=27,
-            page=28,
+    assert case.pages is not None and case.pages.next_link is not None
+    pages = case.pages
+    first, second, last = pages.pages
+    second = {**second, pages.next_link: httpserver.url_for(pages.follow_paths[1])}
+    paths = [case.path, *pages.follow_paths]
+    for path, page in zip(paths, [first, second, last], strict=True):
+        httpserver.expect_oneshot_request(path).respond_with_json(
+            page, status=case.reply.status
         )
-    assert type(caught.value) is error_class
-    assert caught.value.status_code == status
-    assert caught.value.description == description
-    assert caught.value.json == ERROR_BODY
-    assert json.loads(caught.value.text) == ERROR_BODY
-
-
-def test_iter_list_messages_yields_the_items_of_every_page(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    first, second, last = LIST_MESSAGES_PAGES
-    second = {**second, "next_page_uri": httpserver.url_for("/api/last-page")}
-    for path, page in [
-        ("/api/Messages.json", first),
-        ("/api/next-page", second),
-        ("/api/last-page", last),
-    ]:
-        httpserver.expect_oneshot_request(path).respond_with_json(page, status=200)
-    items = client.iter_list_messages(
-        to="To-22",
-        from_="From-23",
-        date_sent="DateSent-24",
-        date_sent_before="text-25",
-        date_sent_after="text-26",
-        page_size=27,
-        page=28,
-    )
+    items = pages.iterate(client)
     assert httpserver.log == []  # nothing is fetched before the first item is asked for
-    expected: list[Any] = [
-        Message(
-            body="body-57",
-            from_="from-58",
-            to="to-59",
-            status="status-60",
-            sid="sid-61",
-            account_sid="account_sid-62",
-            api_version="api_version-63",
-            num_segments="num_segments-64",
-            num_media="num_media-65",
-            date_created="date_created-66",
-            date_sent="date_sent-67",
-            date_updated="date_updated-68",
-            direction="direction-69",
-            error_code="error_code-70",
-            error_message="error_message-71",
-            price="price-72",
-            price_unit="price_unit-73",
-            uri="uri-74",
-            subresource_uris=["subresource_uris-75"],
-            messaging_service_sid="messaging_service_sid-76",
-        ),
-        Message(
-            body="body-77",
-            from_="from-78",
-            to="to-79",
-            status="status-80",
-            sid="sid-81",
-            account_sid="account_sid-82",
-            api_version="api_version-83",
-            num_segments="num_segments-84",
-            num_media="num_media-85",
-            date_created="date_created-86",
-            date_sent="date_sent-87",
-            date_updated="date_updated-88",
-            direction="direction-89",
-            error_code="error_code-90",
-            error_message="error_message-91",
-            price="price-92",
-            price_unit="price_unit-93",
-            uri="uri-94",
-            subresource_uris=["subresource_uris-95"],
-            messaging_service_sid="messaging_service_sid-96",
-        ),
-        Message(
-            body="body-97",
-            from_="from-98",
-            to="to-99",
-            status="status-100",
-            sid="sid-101",
-            account_sid="account_sid-102",
-            api_version="api_version-103",
-            num_segments="num_segments-104",
-            num_media="num_media-105",
-            date_created="date_created-106",
-            date_sent="date_sent-107",
-            date_updated="date_updated-108",
-            direction="direction-109",
-            error_code="error_code-110",
-            error_message="error_message-111",
-            price="price-112",
-            price_unit="price_unit-113",
-            uri="uri-114",
-            subresource_uris=["subresource_uris-115"],
-            messaging_service_sid="messaging_service_sid-116",
-        ),
-    ]
-    assert list(items) == expected
+    assert list(items) == pages.items
     sent = [request for request, _ in httpserver.log]
-    assert [request.environ["RAW_URI"] for request in sent] == [
-        "/api/Messages.json?To=To-22&From=From-23&DateSent=DateSent-24&DateSent%3C=text-25&DateSent%3E=text-26&PageSize=27&Page=28",
-        "/api/next-page?cursor=2",
-        "/api/last-page",
-    ]
+    uris = [request.environ["RAW_URI"] for request in sent]
+    assert uris == [case.raw_uri, *pages.follow_uris]
     for request in sent[1:]:
         assert request.method == "GET"
-        assert sent_header(request, "Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
+        for name, value in pages.follow_headers:
+            assert sent_header(request, name) == value
 
 
-def test_iter_list_messages_refuses_a_next_page_on_another_origin(
-    httpserver: HTTPServer, client: TwilioClient
+@pytest.mark.parametrize(
+    "case", params(CASES, lambda case: case.pages and case.pages.next_link)
+)
+def test_a_next_page_on_another_origin_is_refused(
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    case: Case[TwilioClient],
 ) -> None:
-    first = {
-        **LIST_MESSAGES_PAGES[0],
-        "next_page_uri": "http://elsewhere.invalid/next-page",
-    }
-    httpserver.expect_oneshot_request("/api/Messages.json").respond_with_json(
-        first, status=200
-    )
-    with pytest.raises(UnexpectedResponseError, match="another origin"):
-        list(
-            client.iter_list_messages(
-                to="To-22",
-                from_="From-23",
-                date_sent="DateSent-24",
-                date_sent_before="text-25",
-                date_sent_after="text-26",
-                page_size=27,
-                page=28,
-            )
-        )
+    assert case.pages is not None and case.pages.next_link is not None
+    link = "http://elsewhere.invalid/next-page"
+    first = {**case.pages.pages[0], case.pages.next_link: link}
+    case.expect(httpserver).respond_with_json(first, status=case.reply.status)
+    with pytest.raises(errors.UnexpectedResponseError, match="another origin"):
+        list(case.pages.iterate(client))
     assert len(httpserver.log) == 1
 
 
-def test_iter_list_messages_stops_at_a_next_page_link_that_loops(
-    httpserver: HTTPServer, client: TwilioClient
+@pytest.mark.parametrize(
+    "case", params(CASES, lambda case: case.pages and case.pages.next_link)
+)
+def test_a_next_page_link_that_loops_stops_the_iteration(
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    case: Case[TwilioClient],
 ) -> None:
-    first = {**LIST_MESSAGES_PAGES[0], "next_page_uri": "/api/next-page"}
-    httpserver.expect_oneshot_request("/api/Messages.json").respond_with_json(
-        first, status=200
-    )
-    httpserver.expect_request("/api/next-page").respond_with_json(first, status=200)
-    with pytest.raises(UnexpectedResponseError, match="already fetched"):
-        list(
-            client.iter_list_messages(
-                to="To-22",
-                from_="From-23",
-                date_sent="DateSent-24",
-                date_sent_before="text-25",
-                date_sent_after="text-26",
-                page_size=27,
-                page=28,
-            )
-        )
+    assert case.pages is not None and case.pages.next_link is not None
+    link = case.pages.follow_paths[0]
+    first = {**case.pages.pages[0], case.pages.next_link: link}
+    case.expect(httpserver).respond_with_json(first, status=case.reply.status)
+    httpserver.expect_request(link).respond_with_json(first, status=case.reply.status)
+    with pytest.raises(errors.UnexpectedResponseError, match="already fetched"):
+        list(case.pages.iterate(client))
     assert len(httpserver.log) == 2
 
 
-def test_send_message_sends_the_documented_request(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="POST"
-    ).respond_with_json(SEND_MESSAGE_RESPONSE, status=200)
-    client.send_message(
-        SendMessageRequest(
-            from_="from-117",
-            to="to-118",
-            body="body-119",
-            media_url=["media_url-120"],
-            status_callback="status_callback-121",
-            messaging_service_sid="messaging_service_sid-122",
-            application_sid="application_sid-123",
-            max_price="max_price-124",
-        )
-    )
-    request = last_request(httpserver)
-    assert request.method == "POST"
-    assert request.environ["RAW_URI"] == "/api/Messages.json"
-    assert sent_header(request, "Authorization") == "Basic dXNlci0xOnNlY3JldC0x"
-    assert request.headers.get("Content-Type") == "application/json"
-    assert json.loads(request.get_data()) == {
-        "from": "from-117",
-        "to": "to-118",
-        "body": "body-119",
-        "media_url": ["media_url-120"],
-        "status_callback": "status_callback-121",
-        "messaging_service_sid": "messaging_service_sid-122",
-        "application_sid": "application_sid-123",
-        "max_price": "max_price-124",
-    }
-
-
-def test_send_message_parses_the_200_response(
-    httpserver: HTTPServer, client: TwilioClient
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="POST"
-    ).respond_with_json(SEND_MESSAGE_RESPONSE, status=200)
-    result = client.send_message(
-        SendMessageRequest(
-            from_="from-117",
-            to="to-118",
-            body="body-119",
-            media_url=["media_url-120"],
-            status_callback="status_callback-121",
-            messaging_service_sid="messaging_service_sid-122",
-            application_sid="application_sid-123",
-            max_price="max_price-124",
-        )
-    )
-    assert isinstance(result, Message)
-    assert result.body == "body-125"
-    assert result.from_ == "from-126"
-    assert result.to == "to-127"
-    assert result.status == "status-128"
-    assert result.sid == "sid-129"
-    assert result.account_sid == "account_sid-130"
-    assert result.api_version == "api_version-131"
-    assert result.num_segments == "num_segments-132"
-    assert result.num_media == "num_media-133"
-    assert result.date_created == "date_created-134"
-    assert result.date_sent == "date_sent-135"
-    assert result.date_updated == "date_updated-136"
-    assert result.direction == "direction-137"
-    assert result.error_code == "error_code-138"
-    assert result.error_message == "error_message-139"
-    assert result.price == "price-140"
-    assert result.price_unit == "price_unit-141"
-    assert result.uri == "uri-142"
-    expected_subresource_uris = ["subresource_uris-143"]
-    assert result.subresource_uris == expected_subresource_uris
-    assert result.messaging_service_sid == "messaging_service_sid-144"
-
-
-@pytest.mark.parametrize(
-    ("status", "error_class", "description"),
-    [
-        pytest.param(400, BadRequestError, "Bad Request", id="400"),
-        pytest.param(
-            500,
-            InternalServerError,
-            "Internal Server Error. Unknown error occurred",
-            id="500",
-        ),
-        pytest.param(418, ApiError, "Operation Failed.", id="418"),
-    ],
-)
-def test_send_message_raises_the_error_for_each_status(
+@pytest.mark.parametrize("case", params(CASES, named("get_message")))
+def test_an_idempotent_request_is_retried_honouring_retry_after(
     httpserver: HTTPServer,
     client: TwilioClient,
-    status: int,
-    error_class: type[ApiError],
-    description: str,
-) -> None:
-    httpserver.expect_oneshot_request(
-        "/api/Messages.json", method="POST"
-    ).respond_with_json(ERROR_BODY, status=status)
-    # one attempt: 429 and 5xx come back as they are
-    with pytest.raises(ApiError) as caught:
-        client.with_options(max_retries=0).send_message(
-            SendMessageRequest(
-                from_="from-117",
-                to="to-118",
-                body="body-119",
-                media_url=["media_url-120"],
-                status_callback="status_callback-121",
-                messaging_service_sid="messaging_service_sid-122",
-                application_sid="application_sid-123",
-                max_price="max_price-124",
-            )
-        )
-    assert type(caught.value) is error_class
-    assert caught.value.status_code == status
-    assert caught.value.description == description
-    assert caught.value.json == ERROR_BODY
-    assert json.loads(caught.value.text) == ERROR_BODY
-
-
-def test_an_idempotent_request_is_retried_honouring_retry_after(
-    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
+    case: Case[TwilioClient],
 ) -> None:
     slept: list[float] = []
     monkeypatch.setattr(client._transport, "sleep", slept.append)
-    httpserver.expect_ordered_request(
-        "/api/Messages/MessageId-1.json"
-    ).respond_with_data("busy", status=503, headers={"Retry-After": "7"})
-    httpserver.expect_ordered_request(
-        "/api/Messages/MessageId-1.json"
-    ).respond_with_data(
-        "slow down",
-        status=429,
-        headers={"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT"},
-    )
-    httpserver.expect_ordered_request(
-        "/api/Messages/MessageId-1.json"
-    ).respond_with_json(GET_MESSAGE_RESPONSE, status=200)
-    client.with_raw_response.get_message("MessageId-1")
+    busy = {"Retry-After": "7"}
+    past = {"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT"}
+    ordered = httpserver.expect_ordered_request
+    ordered(case.path).respond_with_data("busy", status=503, headers=busy)
+    ordered(case.path).respond_with_data("slow down", status=429, headers=past)
+    case.reply.send(ordered(case.path))
+    case.raw(client)
     assert len(httpserver.log) == 3
     assert slept == [7.0, 0.0]  # an HTTP date in the past: no wait
 
 
+@pytest.mark.parametrize("case", params(CASES, named("get_message")))
 def test_retries_stop_after_max_retries_with_growing_delays(
-    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    monkeypatch: pytest.MonkeyPatch,
+    case: Case[TwilioClient],
 ) -> None:
     slept: list[float] = []
     monkeypatch.setattr(client._transport, "sleep", slept.append)
-    httpserver.expect_request("/api/Messages/MessageId-1.json").respond_with_data(
-        "down", status=502
-    )
-    with pytest.raises(ApiError) as caught:
-        client.get_message("MessageId-1")
+    httpserver.expect_request(case.path).respond_with_data("down", status=502)
+    with pytest.raises(errors.ApiError) as caught:
+        case.call(client)
     assert caught.value.status_code == 502
     assert len(httpserver.log) == 3  # max_retries defaults to 2
     assert len(slept) == 2
     assert 0.25 <= slept[0] <= 0.5 and 0.5 <= slept[1] <= 1.0
 
 
+@pytest.mark.parametrize("case", params(CASES, named("get_message")))
 def test_with_options_changes_retries_for_the_new_client_only(
-    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    monkeypatch: pytest.MonkeyPatch,
+    case: Case[TwilioClient],
 ) -> None:
     monkeypatch.setattr(client._transport, "sleep", lambda seconds: None)
-    httpserver.expect_request("/api/Messages/MessageId-1.json").respond_with_data(
-        "down", status=504
-    )
-    with client.with_options(max_retries=0) as once, pytest.raises(ApiError):
-        once.get_message("MessageId-1")
+    httpserver.expect_request(case.path).respond_with_data("down", status=504)
+    with client.with_options(max_retries=0) as once, pytest.raises(errors.ApiError):
+        case.call(once)
     assert len(httpserver.log) == 1
-    with pytest.raises(ApiError):
-        # still open, still retrying
-        client.get_message("MessageId-1")
+    with pytest.raises(errors.ApiError):
+        case.call(client)  # still open, still retrying
     assert len(httpserver.log) == 4
 
 
-def test_a_post_is_never_retried(
-    httpserver: HTTPServer, client: TwilioClient, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("case", params(CASES, named("send_message")))
+def test_a_post_or_patch_is_never_retried(
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    monkeypatch: pytest.MonkeyPatch,
+    case: Case[TwilioClient],
 ) -> None:
     monkeypatch.setattr(client._transport, "sleep", lambda seconds: None)
-    httpserver.expect_request("/api/Messages.json").respond_with_data(
-        "busy", status=503, headers={"Retry-After": "1"}
+    busy = {"Retry-After": "1"}
+    httpserver.expect_request(case.path).respond_with_data(
+        "busy", status=503, headers=busy
     )
-    with pytest.raises(ApiError) as caught:
-        client.send_message(
-            SendMessageRequest(
-                from_="from-117",
-                to="to-118",
-                body="body-119",
-                media_url=["media_url-120"],
-                status_callback="status_callback-121",
-                messaging_service_sid="messaging_service_sid-122",
-                application_sid="application_sid-123",
-                max_price="max_price-124",
-            )
-        )
+    with pytest.raises(errors.ApiError) as caught:
+        case.call(client)
     assert caught.value.status_code == 503
     assert len(httpserver.log) == 1
 
 
-def chain(error: BaseException | None) -> str:
-    """The text of an error and of every error in its chain."""
-    texts = []
-    while error is not None:
-        texts += [str(error), repr(error)]
-        error = error.__cause__ or error.__context__
-    return "\n".join(texts)
-
-
+@pytest.mark.parametrize("case", params(CASES, named("get_message")))
 def test_credentials_stay_out_of_errors_and_their_chain(
-    httpserver: HTTPServer, client: TwilioClient
+    httpserver: HTTPServer,
+    client: TwilioClient,
+    case: Case[TwilioClient],
 ) -> None:
-    httpserver.expect_request("/api/Messages/MessageId-1.json").respond_with_json(
-        ERROR_BODY, status=401
-    )
-    with pytest.raises(ApiError) as api_error:
-        client.get_message("MessageId-1")
+    httpserver.expect_request(case.path).respond_with_json({}, status=401)
+    with pytest.raises(errors.ApiError) as api_error:
+        case.call(client)
     # nothing listens on port 1
     offline = TwilioClient(
         "http://127.0.0.1:1",
         auth=("user-1", "secret-1"),
         max_retries=0,
     )
-    with offline, pytest.raises(TransportError) as transport_error:
-        offline.get_message("MessageId-1")
+    with offline, pytest.raises(errors.TransportError) as transport_error:
+        case.call(offline)
     assert transport_error.value.attempts == 1
     for caught in (api_error, transport_error):
         for secret in SECRETS:

@@ -9,197 +9,151 @@ from typing import Any
 
 import pytest
 
+from .. import models
 from .._runtime import ApiModel
 from ..errors import DecodeError
-from ..models import (
-    AddIncomingPhoneNumberRequest,
-    AvailablePhoneNumbers,
-    Capabilities,
-    IncomingPhoneNumber,
-    IncomingPhoneNumberList,
-    Message,
-    MessageList,
-    SendMessageRequest,
-    UsageRecords,
-)
 
 FULL_EXAMPLES: list[Any] = [
     pytest.param(
-        SendMessageRequest,
+        models.SendMessageRequest,
         {
-            "from": "from-145",
-            "to": "to-146",
-            "body": "body-147",
-            "media_url": ["media_url-148"],
-            "status_callback": "status_callback-149",
-            "messaging_service_sid": "messaging_service_sid-150",
-            "application_sid": "application_sid-151",
-            "max_price": "max_price-152",
+            "from": "from-35",
+            "to": "to-962",
+            "body": "body-562",
+            "media_url": ["media_url-468"],
+            "status_callback": "status_callback-950",
+            "messaging_service_sid": "messaging_service_sid-841",
+            "application_sid": "application_sid-866",
+            "max_price": "max_price-973",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="SendMessageRequest",
     ),
     pytest.param(
-        Message,
+        models.Message,
         {
-            "body": "body-156",
-            "from": "from-157",
-            "to": "to-158",
-            "status": "status-159",
-            "sid": "sid-160",
-            "account_sid": "account_sid-161",
-            "api_version": "api_version-162",
-            "num_segments": "num_segments-163",
-            "num_media": "num_media-164",
-            "date_created": "date_created-165",
-            "date_sent": "date_sent-166",
-            "date_updated": "date_updated-167",
-            "direction": "direction-168",
-            "error_code": "error_code-169",
-            "error_message": "error_message-170",
-            "price": "price-171",
-            "price_unit": "price_unit-172",
-            "uri": "uri-173",
-            "subresource_uris": ["subresource_uris-174"],
-            "messaging_service_sid": "messaging_service_sid-175",
+            "body": "body-596",
+            "from": "from-558",
+            "to": "to-408",
+            "status": "status-783",
+            "sid": "sid-796",
+            "account_sid": "account_sid-77",
+            "api_version": "api_version-322",
+            "num_segments": "num_segments-323",
+            "num_media": "num_media-201",
+            "date_created": "date_created-881",
+            "date_sent": "date_sent-677",
+            "date_updated": "date_updated-252",
+            "direction": "direction-778",
+            "error_code": "error_code-6",
+            "error_message": "error_message-598",
+            "price": "price-491",
+            "price_unit": "price_unit-371",
+            "uri": "uri-666",
+            "subresource_uris": ["subresource_uris-113"],
+            "messaging_service_sid": "messaging_service_sid-796",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="Message",
     ),
     pytest.param(
-        MessageList,
+        models.MessageList,
         {
-            "messages": [
-                {
-                    "body": "body-176",
-                    "from": "from-177",
-                    "to": "to-178",
-                    "status": "status-179",
-                    "sid": "sid-180",
-                    "account_sid": "account_sid-181",
-                    "api_version": "api_version-182",
-                    "num_segments": "num_segments-183",
-                    "num_media": "num_media-184",
-                    "date_created": "date_created-185",
-                    "date_sent": "date_sent-186",
-                    "date_updated": "date_updated-187",
-                    "direction": "direction-188",
-                    "error_code": "error_code-189",
-                    "error_message": "error_message-190",
-                    "price": "price-191",
-                    "price_unit": "price_unit-192",
-                    "uri": "uri-193",
-                    "subresource_uris": ["subresource_uris-194"],
-                    "messaging_service_sid": "messaging_service_sid-195",
-                }
-            ],
-            "page": 196,
-            "page_size": 197,
-            "num_pages": 198,
-            "uri": "uri-199",
-            "first_page_uri": "first_page_uri-200",
-            "next_page_uri": "next_page_uri-201",
-            "total": 202,
-            "previous_page_uri": "previous_page_uri-203",
+            "messages": [{}],
+            "page": 318,
+            "page_size": 451,
+            "num_pages": 677,
+            "uri": "uri-898",
+            "first_page_uri": "first_page_uri-129",
+            "next_page_uri": "next_page_uri-637",
+            "total": 300,
+            "previous_page_uri": "previous_page_uri-528",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="MessageList",
     ),
     pytest.param(
-        IncomingPhoneNumberList,
+        models.IncomingPhoneNumberList,
         {
-            "incoming_phone_numbers": [
-                {
-                    "phone_number": "phone_number-204",
-                    "friendly_name": "friendly_name-205",
-                    "sid": "sid-206",
-                    "account_sid": "account_sid-207",
-                    "date_created": "date_created-208",
-                    "date_updated": "date_updated-209",
-                    "capabilities": {},
-                    "status_callback": "status_callback-210",
-                    "status_callback_method": "status_callback_method-211",
-                    "api_version": "api_version-212",
-                }
-            ],
-            "page": 213,
-            "page_size": 214,
-            "num_pages": 215,
-            "uri": "uri-216",
-            "first_page_uri": "first_page_uri-217",
-            "next_page_uri": "next_page_uri-218",
+            "incoming_phone_numbers": [{}],
+            "page": 592,
+            "page_size": 76,
+            "num_pages": 130,
+            "uri": "uri-529",
+            "first_page_uri": "first_page_uri-97",
+            "next_page_uri": "next_page_uri-366",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="IncomingPhoneNumberList",
     ),
     pytest.param(
-        AddIncomingPhoneNumberRequest,
+        models.AddIncomingPhoneNumberRequest,
         {
-            "PhoneNumber": "PhoneNumber-219",
-            "AreaCode": "AreaCode-220",
-            "FriendlyName": "FriendlyName-221",
+            "PhoneNumber": "PhoneNumber-807",
+            "AreaCode": "AreaCode-383",
+            "FriendlyName": "FriendlyName-153",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="AddIncomingPhoneNumberRequest",
     ),
     pytest.param(
-        IncomingPhoneNumber,
+        models.IncomingPhoneNumber,
         {
-            "phone_number": "phone_number-223",
-            "friendly_name": "friendly_name-224",
-            "sid": "sid-225",
-            "account_sid": "account_sid-226",
-            "date_created": "date_created-227",
-            "date_updated": "date_updated-228",
-            "capabilities": {"mms": True, "sms": False, "voice": True},
-            "status_callback": "status_callback-232",
-            "status_callback_method": "status_callback_method-233",
-            "api_version": "api_version-234",
+            "phone_number": "phone_number-767",
+            "friendly_name": "friendly_name-421",
+            "sid": "sid-17",
+            "account_sid": "account_sid-466",
+            "date_created": "date_created-690",
+            "date_updated": "date_updated-593",
+            "capabilities": {},
+            "status_callback": "status_callback-681",
+            "status_callback_method": "status_callback_method-655",
+            "api_version": "api_version-324",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="IncomingPhoneNumber",
     ),
     pytest.param(
-        Capabilities,
+        models.Capabilities,
         {
-            "mms": True,
-            "sms": False,
-            "voice": True,
+            "mms": False,
+            "sms": True,
+            "voice": False,
             "x-unknown-key": {"kept": [1, None]},
         },
         id="Capabilities",
     ),
     pytest.param(
-        AvailablePhoneNumbers,
+        models.AvailablePhoneNumbers,
         {
-            "phone_number": "phone_number-238",
-            "friendly_name": "friendly_name-239",
-            "lata": "lata-240",
-            "latitude": "latitude-241",
-            "longitude": "longitude-242",
-            "postal_code": "postal_code-243",
-            "rate_center": "rate_center-244",
-            "region": "region-245",
+            "phone_number": "phone_number-227",
+            "friendly_name": "friendly_name-479",
+            "lata": "lata-169",
+            "latitude": "latitude-499",
+            "longitude": "longitude-252",
+            "postal_code": "postal_code-352",
+            "rate_center": "rate_center-918",
+            "region": "region-527",
             "MMS": False,
-            "SMS": True,
+            "SMS": False,
             "voice": False,
             "x-unknown-key": {"kept": [1, None]},
         },
         id="AvailablePhoneNumbers",
     ),
     pytest.param(
-        UsageRecords,
+        models.UsageRecords,
         {
-            "category": "category-249",
-            "usage": "usage-250",
-            "usage_unit": "usage_unit-251",
-            "description": "description-252",
-            "price": 253.5,
-            "price_unit": "price_unit-254",
+            "category": "category-786",
+            "usage": "usage-756",
+            "usage_unit": "usage_unit-114",
+            "description": "description-596",
+            "price": 332.5,
+            "price_unit": "price_unit-559",
             "count": "count-255",
-            "count_unit": "count_unit-256",
-            "start_date": "start_date-257",
-            "end_date": "end_date-258",
+            "count_unit": "count_unit-207",
+            "start_date": "start_date-135",
+            "end_date": "end_date-953",
             "x-unknown-key": {"kept": [1, None]},
         },
         id="UsageRecords",
@@ -208,57 +162,56 @@ FULL_EXAMPLES: list[Any] = [
 
 MINIMAL_EXAMPLES: list[Any] = [
     pytest.param(
-        SendMessageRequest,
-        {"from": "from-153", "to": "to-154", "body": "body-155"},
-        lambda: SendMessageRequest(from_="from-153", to="to-154", body="body-155"),
+        models.SendMessageRequest,
+        {"from": "from-35", "to": "to-962", "body": "body-562"},
+        lambda: models.SendMessageRequest(
+            from_="from-35",
+            to="to-962",
+            body="body-562",
+        ),
         id="SendMessageRequest",
     ),
+    pytest.param(models.Message, {}, lambda: models.Message(), id="Message"),
     pytest.param(
-        Message,
+        models.MessageList,
         {},
-        lambda: Message(),
-        id="Message",
-    ),
-    pytest.param(
-        MessageList,
-        {},
-        lambda: MessageList(),
+        lambda: models.MessageList(),
         id="MessageList",
     ),
     pytest.param(
-        IncomingPhoneNumberList,
+        models.IncomingPhoneNumberList,
         {},
-        lambda: IncomingPhoneNumberList(),
+        lambda: models.IncomingPhoneNumberList(),
         id="IncomingPhoneNumberList",
     ),
     pytest.param(
-        AddIncomingPhoneNumberRequest,
-        {"PhoneNumber": "PhoneNumber-222"},
-        lambda: AddIncomingPhoneNumberRequest(phone_number="PhoneNumber-222"),
+        models.AddIncomingPhoneNumberRequest,
+        {"PhoneNumber": "PhoneNumber-807"},
+        lambda: models.AddIncomingPhoneNumberRequest(phone_number="PhoneNumber-807"),
         id="AddIncomingPhoneNumberRequest",
     ),
     pytest.param(
-        IncomingPhoneNumber,
+        models.IncomingPhoneNumber,
         {},
-        lambda: IncomingPhoneNumber(),
+        lambda: models.IncomingPhoneNumber(),
         id="IncomingPhoneNumber",
     ),
     pytest.param(
-        Capabilities,
+        models.Capabilities,
         {},
-        lambda: Capabilities(),
+        lambda: models.Capabilities(),
         id="Capabilities",
     ),
     pytest.param(
-        AvailablePhoneNumbers,
+        models.AvailablePhoneNumbers,
         {},
-        lambda: AvailablePhoneNumbers(),
+        lambda: models.AvailablePhoneNumbers(),
         id="AvailablePhoneNumbers",
     ),
     pytest.param(
-        UsageRecords,
+        models.UsageRecords,
         {},
-        lambda: UsageRecords(),
+        lambda: models.UsageRecords(),
         id="UsageRecords",
     ),
 ]
@@ -266,7 +219,8 @@ MINIMAL_EXAMPLES: list[Any] = [
 
 @pytest.mark.parametrize(("model", "data"), FULL_EXAMPLES)
 def test_every_field_and_unknown_keys_round_trip(
-    model: type[ApiModel], data: dict[str, Any]
+    model: type[ApiModel],
+    data: dict[str, Any],
 ) -> None:
     parsed = model.from_dict(data)
     assert parsed.additional_properties == {"x-unknown-key": {"kept": [1, None]}}
@@ -275,7 +229,8 @@ def test_every_field_and_unknown_keys_round_trip(
 
 @pytest.mark.parametrize(("model", "data"), FULL_EXAMPLES)
 def test_null_stays_null_and_absent_stays_absent(
-    model: type[ApiModel], data: dict[str, Any]
+    model: type[ApiModel],
+    data: dict[str, Any],
 ) -> None:
     nulled = {key: None for key in data}
     assert model.from_dict(nulled).to_dict() == nulled
@@ -284,7 +239,9 @@ def test_null_stays_null_and_absent_stays_absent(
 
 @pytest.mark.parametrize(("model", "data", "build"), MINIMAL_EXAMPLES)
 def test_a_model_built_in_code_emits_only_the_fields_set(
-    model: type[ApiModel], data: dict[str, Any], build: Any
+    model: type[ApiModel],
+    data: dict[str, Any],
+    build: Any,
 ) -> None:
     built = build()
     assert isinstance(built, model)
@@ -294,7 +251,8 @@ def test_a_model_built_in_code_emits_only_the_fields_set(
 
 @pytest.mark.parametrize(("model", "data"), FULL_EXAMPLES)
 def test_a_value_that_is_not_an_object_is_refused(
-    model: type[ApiModel], data: dict[str, Any]
+    model: type[ApiModel],
+    data: dict[str, Any],
 ) -> None:
     for wrong in ("text", [data], 1, None):
         with pytest.raises(DecodeError):

@@ -1,0 +1,280 @@
+"""What the generated client tests share: the rows of their exchange table, and a test server
+on 127.0.0.1 that keeps each request's header lines as the client sent them.
+
+A row (`Case`) is one operation's example exchange, all of it data: the calls (lambdas, so that
+the type checker checks every example argument against the method's signature), the request
+the client must send, the reply the server gives, what the call must return and the errors it
+must raise. The test functions of `test_client.py` run every row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+import pytest
+from pytest_httpserver import HTTPServer, RequestHandler
+from werkzeug.serving import WSGIRequestHandler
+
+Client = TypeVar("Client")
+
+ERROR_BODY = {"message": "error body"}
+
+
+class WireHeaders(WSGIRequestHandler):
+    """werkzeug's handler, keeping the request's header lines as they came off the socket:
+    its WSGI environ drops every header whose name holds `_`."""
+
+    interim_status = 0  # a 1xx status to send before the response, when set
+
+    def run_wsgi(self) -> None:
+        if self.interim_status:
+            self.send_response_only(self.interim_status)
+            self.end_headers()
+        super().run_wsgi()
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        environ["wire.headers"] = list(self.headers.items())
+        return environ
+
+
+def serve() -> Iterator[HTTPServer]:
+    """pytest-httpserver's server on 127.0.0.1, reading requests with WireHeaders."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    assert server.server is not None
+    server.server.RequestHandlerClass = WireHeaders
+    yield server
+    server.clear()
+    server.stop()
+
+
+def sent_header(request: Any, name: str) -> str | None:
+    """The value of the header `name` (any case) as the client sent it, else None."""
+    found = [v for k, v in request.environ["wire.headers"] if k.lower() == name.lower()]
+    return ", ".join(found) if found else None
+
+
+def last_request(httpserver: HTTPServer) -> Any:
+    assert len(httpserver.log) == 1, "exactly one request was expected"
+    return httpserver.log[0][0]
+
+
+class Raw(Protocol):
+    """What the tests read of a RawResponse."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+# -- what the request body must be -----------------------------------------------------------
+
+
+def content_type(request: Any) -> str | None:
+    value: str | None = request.headers.get("Content-Type")
+    return value
+
+
+@dataclass(frozen=True)
+class NoBody:
+    content_type: str | None = (
+        None  # a Content-Type header parameter's value, when given
+    )
+
+    def check(self, request: Any) -> None:
+        assert content_type(request) == self.content_type
+        assert request.get_data() == b""
+
+
+@dataclass(frozen=True)
+class JsonBody:
+    value: Any
+    content_type: str = "application/json"
+
+    def check(self, request: Any) -> None:
+        assert content_type(request) == self.content_type
+        assert json.loads(request.get_data()) == self.value
+
+
+@dataclass(frozen=True)
+class BinaryBody:
+    value: bytes
+    content_type: str
+
+    def check(self, request: Any) -> None:
+        assert content_type(request) == self.content_type
+        assert request.get_data() == self.value
+
+
+@dataclass(frozen=True)
+class FormBody:
+    fields: dict[str, list[str]]
+
+    def check(self, request: Any) -> None:
+        assert content_type(request) == "application/x-www-form-urlencoded"
+        assert request.form.to_dict(flat=False) == self.fields
+
+
+@dataclass(frozen=True)
+class MultipartBody:
+    fields: dict[str, list[str]]
+    files: dict[str, bytes]
+
+    def check(self, request: Any) -> None:
+        assert str(content_type(request)).startswith("multipart/form-data; boundary=")
+        assert request.form.to_dict(flat=False) == self.fields
+        assert {k: f.read() for k, f in request.files.items()} == self.files
+
+
+Body = NoBody | JsonBody | BinaryBody | FormBody | MultipartBody
+
+
+# -- what the server replies -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JsonReply:
+    status: int
+    body: Any
+    bodied: ClassVar[bool] = True
+
+    def send(self, handler: RequestHandler) -> None:
+        handler.respond_with_json(self.body, status=self.status)
+
+
+@dataclass(frozen=True)
+class DataReply:
+    status: int
+    body: bytes
+    bodied: ClassVar[bool] = True
+
+    def send(self, handler: RequestHandler) -> None:
+        handler.respond_with_data(self.body, status=self.status)
+
+
+@dataclass(frozen=True)
+class EmptyReply:
+    status: int
+    bodied: ClassVar[bool] = False
+
+    def send(self, handler: RequestHandler) -> None:
+        handler.respond_with_data("", status=self.status)
+
+
+Reply = JsonReply | DataReply | EmptyReply
+
+
+@dataclass(frozen=True)
+class Error:
+    """A documented error status (or an undocumented one: ApiError) and what it raises."""
+
+    status: int
+    error_class: type[Exception]
+    description: str
+    has_body: bool = True  # False where HTTP forbids one (304, any answer to HEAD)
+
+
+@dataclass(frozen=True)
+class Pages(Generic[Client]):
+    """An `iter_` method's pages (each holding one item) and the requests that fetch them."""
+
+    iterate: Callable[[Client], Iterator[object]]
+    pages: list[Any]
+    items: list[object]  # what iterating must yield
+    next_link: str | None = None  # the wire name of the page's next-page link
+    follow_paths: tuple[str, ...] = ()  # the paths the next-page links name
+    follow_uris: tuple[str, ...] = ()  # those requests' paths and queries, as sent
+    follow_headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Case(Generic[Client]):
+    """One operation's example exchange."""
+
+    name: str  # the method's name
+    method: str
+    path: str  # the path the test server matches, decoded
+    call: Callable[[Client], object]
+    raw: Callable[[Client], Raw]  # the same call through `with_raw_response`
+    raw_uri: str  # path and query exactly as sent
+    headers: tuple[tuple[str, str], ...] = ()  # header parameters and credentials
+    body: Body = NoBody()
+    reply: Reply = EmptyReply(200)
+    result: object = None  # what the call returns
+    errors: tuple[Error, ...] = ()
+    minimal: Callable[[Client], object] | None = None  # only the required arguments
+    minimal_raw_uri: str = ""
+    pages: Pages[Client] | None = None
+    interim_statuses: tuple[int, ...] = ()  # documented 1xx statuses
+    deprecated: bool = False
+    refused_header: str | None = None  # a header name HTTP cannot carry: never sent
+    left_out: str | None = None  # why the operation's tests do not run
+
+    def expect(self, httpserver: HTTPServer) -> RequestHandler:
+        return httpserver.expect_oneshot_request(self.path, method=self.method)
+
+
+def params(
+    cases: Iterable[Case[Client]],
+    where: Callable[[Case[Client]], object] = lambda case: True,
+    *,
+    refused: bool = False,
+) -> list[Any]:
+    """The cases `where` accepts, as test parameters named by operation: those that send
+    their request, or with `refused` those that refuse to. A deprecated operation's tests do
+    not fail on the warning it gives."""
+    return [
+        pytest.param(case, id=case.name, marks=_marks(case))
+        for case in cases
+        if (case.refused_header is not None) == refused and where(case)
+    ]
+
+
+def error_params(cases: Iterable[Case[Client]], *, has_body: bool) -> list[Any]:
+    """(case, error) for every error of the sendable cases, with a body or without."""
+    return [
+        pytest.param(case, error, id=f"{case.name}-{error.status}", marks=_marks(case))
+        for case in cases
+        if case.refused_header is None
+        for error in case.errors
+        if error.has_body == has_body
+    ]
+
+
+def interim_params(cases: Iterable[Case[Client]]) -> list[Any]:
+    """(case, status) for every documented 1xx status of the sendable cases."""
+    return [
+        pytest.param(case, status, id=f"{case.name}-{status}", marks=_marks(case))
+        for case in cases
+        if case.refused_header is None
+        for status in case.interim_statuses
+    ]
+
+
+def _marks(case: Case[Any]) -> list[Any]:
+    marks = []
+    if case.deprecated:
+        marks.append(pytest.mark.filterwarnings("ignore::DeprecationWarning"))
+    if case.left_out is not None:
+        marks.append(pytest.mark.skip(reason=case.left_out))
+    return marks
+
+
+def named(name: str) -> Callable[[Case[Any]], bool]:
+    """A `where` of `params`: the case of the method `name`."""
+    return lambda case: case.name == name
+
+
+def chain(error: BaseException | None) -> str:
+    """The text of an error and of every error in its chain."""
+    texts = []
+    while error is not None:
+        texts += [str(error), repr(error)]
+        error = error.__cause__ or error.__context__
+    return "\n".join(texts)
