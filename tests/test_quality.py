@@ -19,3 +19,14 @@ def test_the_generator_and_its_tests_pass_ruff_and_black() -> None:
         [PYTHON, "-m", "black", "--check", "--quiet", "generator", "tests"], cwd=ROOT
     )
     assert black.returncode == 0, black.stdout + black.stderr
+
+
+def test_the_modules_copied_into_packages_are_black_stable_in_both_styles() -> None:
+    """Every package carries these copies (under its header): they are checked here once,
+    in black's stable and preview styles, rather than in every generated package."""
+    for style in ([], ["--preview"]):
+        black = run(
+            [PYTHON, "-m", "black", "--check", "--quiet", *style, "generator/static"],
+            cwd=ROOT,
+        )
+        assert black.returncode == 0, (style, black.stdout + black.stderr)
