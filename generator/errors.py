@@ -10,6 +10,7 @@ import click
 EXIT_OK = 0
 EXIT_STALE = 1
 EXIT_INVALID = 2
+EXIT_BREAKING = 3  # `changes --fail-on breaking` found a breaking change
 
 
 @dataclass(frozen=True)
