@@ -147,6 +147,15 @@ def add_error_status(spec: dict[str, Any]) -> tuple[str, str]:
     return "operation", op["operationId"]
 
 
+# What `changes` must call each edit of the table: the kinds it lists.
+EDIT_KINDS = {
+    "add an optional parameter": {COMPATIBLE},
+    "add a property": {COMPATIBLE},
+    "add an operation": {COMPATIBLE},
+    "remove an operation": {BREAKING},
+    "change a description": set(),
+    "add an error status": {COMPATIBLE},
+}
 EDITS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "add an optional parameter": add_optional_parameter,
     "add a property": add_property,
@@ -378,6 +387,8 @@ def check_locality(spec_path: Path, edit: str) -> None:
         classes
     ):  # error classes came or went: they, their table and their API.md section
         allowed |= classes | {"ERRORS_BY_STATUS", "Errors"}
+    kinds = {c.kind for c in compare(record(old_api), record(new_api))}
+    assert kinds == EDIT_KINDS[edit], (edit, compare(record(old_api), record(new_api)))
     wrong = misplaced(old_files, new_files, allowed)
     assert not wrong, "\n".join(wrong[:20])
     changed = [

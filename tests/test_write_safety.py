@@ -321,7 +321,7 @@ def failing(
         ("write_bytes", errno.EFBIG, ".client.py.tmp"),
         ("write_bytes", errno.EACCES, ""),
         ("make_folder", errno.EROFS, ".staging"),
-        ("replace", errno.EPERM, "models.py"),  # an immutable file met during the swap
+        ("replace", errno.EPERM, "client.py"),  # an immutable file met during the swap
         ("unlink", errno.EACCES, "journal.json"),
     ],
 )
