@@ -109,7 +109,7 @@ def _current(job: Job) -> Current | None:
 
 
 def _default_package(data: Any) -> str:
-    from generator.parser import default_package_name
+    from generator.naming import default_package_name
 
     info = data.get("info")
     info = info if isinstance(info, dict) else {}

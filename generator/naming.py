@@ -101,3 +101,9 @@ def assign_unique(
         result[key] = f"{name}_{counter}"
         used.add(result[key])
     return result
+
+
+def default_package_name(title: str) -> str:
+    """The package named after the spec's title: snake_case, ending in `connector`."""
+    base = snake_case(title, fallback="api", prefix="api_")
+    return base if base.endswith("connector") else f"{base}_connector"

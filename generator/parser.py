@@ -7,18 +7,14 @@ models and enums) and operations (`operations.py`: methods, parameters, response
 
 from __future__ import annotations
 
-from generator import naming, spec
+from generator import spec
 from generator.errors import Finding, GeneratorError
 from generator.loader import SourceFile
 from generator.model import Api
 from generator.names import assign_names
+from generator.naming import default_package_name
 from generator.operations import Operations
 from generator.schemas import Schemas
-
-
-def default_package_name(title: str) -> str:
-    base = naming.snake_case(title, fallback="api", prefix="api_")
-    return base if base.endswith("connector") else f"{base}_connector"
 
 
 def check_package_name(name: str) -> str:

@@ -340,11 +340,14 @@ def _opens(line: str) -> bool:
 # What black leaves long in both styles: one string literal or name, maybe after `name=`, maybe
 # followed by a comma (an argument or element); the opening line of an exploded call,
 # definition or class (`return self.long_name(`); `class LongName:`; a definition's last line;
-# a declaration `name: LongName` without a value; a chain of calls without arguments.
+# a declaration `name: LongName` without a value; a chain of calls without arguments; an
+# argument whose call opens, or is empty, on a line of its own (`field=models.LongName(`,
+# `raw=lambda client: client.long_name(`).
 _STRING = r'(?:[rbuRBU]{0,2}"(?:[^"\\]|\\.)*"|[rbuRBU]{0,2}\'(?:[^\'\\]|\\.)*\')'
 _NAME = r"[A-Za-z_][A-Za-z0-9_.]*"
 _LONG_ATOM = re.compile(
     rf"(?:{_NAME}=)?(?:{_STRING}|{_NAME}),?"
     rf"|(?:return |class |def )?{_NAME}\(|class {_NAME}:|\) -> {_NAME}(?:\[{_NAME}\])?:"
     rf"|{_NAME}: {_NAME}|{_NAME}\(\)(?:\.{_NAME}\(\))*"
+    rf"|(?:{_NAME}=)?(?:lambda(?: {_NAME})?: )?{_NAME}\((?:\),?)?"
 )

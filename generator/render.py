@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import escape, printer
-from generator.code import all_order, isort_order
 from generator.errors import GeneratorError
-from generator.model import Api
 from generator.reserved import builtin_templates
-from generator.views import PackageView
 
-if TYPE_CHECKING:  # imported when rendering, so that `check`'s fast path never loads it
+if (
+    TYPE_CHECKING
+):  # imported when rendering, so that `check`'s fast path never loads them
     import jinja2
+
+    from generator.model import Api
+    from generator.views import PackageView
 
 # (template, path inside the package); the tests are left out with --no-tests.
 # The files copied without a template are listed in `generator.static`.
@@ -51,6 +52,9 @@ class RenderOptions:
 def environment(overrides: Path | None) -> jinja2.Environment:
     import jinja2
 
+    from generator import escape, printer
+    from generator.code import all_order, isort_order
+
     search = [str(overrides)] if overrides else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*search, str(builtin_templates())]),
@@ -76,6 +80,8 @@ def render(
 ) -> dict[str, str]:
     """Source text by path inside the package, unformatted."""
     import jinja2
+
+    from generator.views import PackageView
 
     env = environment(options.templates)
     package = package or PackageView(api)

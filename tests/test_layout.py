@@ -79,3 +79,15 @@ def test_a_file_from_a_user_template_is_formatted_by_black(
     files = build(job).files
     assert by_black == ["errors.py"]
     assert files["errors.py"] == black.format_str(files["errors.py"], mode=black_mode())
+
+
+def test_the_large_specs_modules_need_no_black() -> None:
+    """No line of Argo's package or tests is one the printer has no layout for: a file that
+    had one would go through black, which takes minutes on the large specs."""
+    from tests.test_corpus import CORPUS
+
+    spec = CORPUS / "large" / "argo-workflows.swagger.json"
+    if not spec.exists():
+        pytest.skip(f"no corpus at {CORPUS}")
+    for path, text in _rendered(spec).items():
+        assert printer.unsure_lines(text) == [], path
