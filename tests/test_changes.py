@@ -233,8 +233,13 @@ def users(api: Api, edited: tuple[str, str]) -> set[str]:
     return names
 
 
-ROW_TABLES = {"CASES": "name", "FULL_EXAMPLES": "id", "MINIMAL_EXAMPLES": "id"}
-ROW_TABLES["SUBTYPE_EXAMPLES"] = "id"
+# The generated tables, and the keyword that names each row's operation or model.
+ROW_TABLES = {
+    "CASES": "name",
+    "FULL_EXAMPLES": "id",
+    "MINIMAL_EXAMPLES": "id",
+    "SUBTYPE_EXAMPLES": "id",
+}
 
 
 def units(path: str, text: str) -> dict[int, str]:
@@ -369,8 +374,9 @@ def outside(
 
 def inside(unit: str, allowed: set[str]) -> bool:
     """A method's unit is `Class.method`: a client method counts as its operation's, a model
-    method as its model's."""
-    parts = [part.removeprefix("_send_") for part in unit.split(".")]
+    method as its model's; a subtype example's row (`Base-Subtype`) as either model's.
+    """
+    parts = [part.removeprefix("_send_") for part in re.split(r"[.-]", unit)]
     return unit in allowed | {"imports"} or any(part in allowed for part in parts)
 
 
