@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model import Api
-from generator.surface import record
 from generator.views import ClientView, OperationView
 
 # The client's constructor options besides base_url and the credentials (a test keeps this
@@ -54,9 +53,10 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def api_markdown(api: Api, spec_name: str) -> str:
-    data = record(api)
-    client = ClientView(api)
+def api_markdown(client: ClientView, data: dict[str, Any], spec_name: str) -> str:
+    """The reference of the package whose client view and API record (`surface.record`)
+    these are."""
+    api = client.api
     lines = [
         f"# {api.package}",
         "",

@@ -91,7 +91,7 @@ def understand(job: Job) -> Understood:
 def build(job: Job) -> Generated:
     """Every file of the package, in memory; raises before anything is written."""
     from generator import apidoc, formatter, render, static
-    from generator.surface import API_RECORD, record_text
+    from generator.surface import API_RECORD, record, record_text
     from generator.views import PackageView
 
     render.check_overrides(job.templates)
@@ -109,8 +109,9 @@ def build(job: Job) -> Generated:
         return formatted | static.copied_files(file_header, job.with_tests)
 
     files = _explained(source, understood.validation, render_and_format)
-    files[API_REFERENCE] = apidoc.api_markdown(api, job.spec_name)
-    files[API_RECORD] = record_text(api)
+    recorded = record(api)
+    files[API_REFERENCE] = apidoc.api_markdown(package.client, recorded, job.spec_name)
+    files[API_RECORD] = record_text(recorded)
     warnings = understood.warnings()
     if job.with_tests:  # the generated tests left out, and why
         left_out = package.tests.left_out

@@ -45,6 +45,17 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 HARNESS = ".harness"
 
 
+# The harness's class for each kind of reply and request body.
+REPLY_CLASSES = {"json": "JsonReply", "data": "DataReply", "none": "EmptyReply"}
+BODY_CLASSES = {
+    "none": "NoBody",
+    "json": "JsonBody",
+    "binary": "BinaryBody",
+    "form": "FormBody",
+    "multipart": "MultipartBody",
+}
+
+
 def expression(value: Any) -> Node:
     """Expected data as a node: models built by their constructors, the rest as literals."""
     if isinstance(value, Construct):
@@ -77,29 +88,31 @@ def lambda_call(method: str, arguments: Iterable[Argument]) -> Node:
 def body_node(body: BodyExpectation) -> Node | None:
     """The request body a row expects; None for the default (no body, no Content-Type)."""
     if body.kind == "multipart":
-        return call("MultipartBody", literal(body.value), literal(body.files))
+        return call(BODY_CLASSES["multipart"], literal(body.value), literal(body.files))
     if body.kind == "form":
-        return call("FormBody", literal(body.value))
+        return call(BODY_CLASSES["form"], literal(body.value))
     if body.kind == "binary":
-        return call("BinaryBody", literal(body.value), literal(body.content_type))
+        return call(
+            BODY_CLASSES["binary"], literal(body.value), literal(body.content_type)
+        )
     if body.kind == "json":
         content_type = body.content_type
         extra = () if content_type == "application/json" else (literal(content_type),)
-        return call("JsonBody", literal(body.value), *extra)
+        return call(BODY_CLASSES["json"], literal(body.value), *extra)
     return (
         None
         if body.content_type is None
-        else call("NoBody", literal(body.content_type))
+        else call(BODY_CLASSES["none"], literal(body.content_type))
     )
 
 
 def reply_node(case: OperationCase) -> Node:
     status = str(case.response_status)
     if case.response_kind == "json":
-        return call("JsonReply", status, literal(case.response_body))
+        return call(REPLY_CLASSES["json"], status, literal(case.response_body))
     if case.response_kind == "data":
-        return call("DataReply", status, literal(case.response_body))
-    return call("EmptyReply", status)
+        return call(REPLY_CLASSES["data"], status, literal(case.response_body))
+    return call(REPLY_CLASSES["none"], status)
 
 
 def error_node(error: ErrorCase) -> Node:
@@ -426,13 +439,3 @@ class TestsView:
 
 def _param(name: str, *values: Node) -> Node:
     return call("pytest.param", *values, keyword("id", literal(name)))
-
-
-REPLY_CLASSES = {"json": "JsonReply", "data": "DataReply", "none": "EmptyReply"}
-BODY_CLASSES = {
-    "none": "NoBody",
-    "json": "JsonBody",
-    "binary": "BinaryBody",
-    "form": "FormBody",
-    "multipart": "MultipartBody",
-}

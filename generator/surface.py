@@ -143,8 +143,8 @@ def _model_name(kind: TypeRef) -> str | None:
     return kind.name if isinstance(kind, ModelType) else None
 
 
-def record_text(api: Api) -> str:
-    return json.dumps(record(api), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def record_text(recorded: dict[str, Any]) -> str:
+    return json.dumps(recorded, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # -- reading a record back (untrusted) ---------------------------------------------------------
