@@ -124,8 +124,8 @@ def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
         if old_templates.get(name, digest)
         != digest  # a template new to the set is no change
     ]
-    for option in ("package", "tests"):
-        if old.get(option) != new[option]:
+    for option in ("package", "tests", "async"):
+        if old.get(option, True) != new[option]:
             changes.append(
                 f"option {option} changed ({old.get(option)!r} -> {new[option]!r})"
             )

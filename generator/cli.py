@@ -34,12 +34,15 @@ def _jobs(
     no_tests: bool,
     client: str | None,
     lenient: bool = False,
+    no_async: bool = False,
 ) -> list[Job]:
     """One job per configured client (or the named one); a SPEC argument makes a single job."""
     config = load_config()
     clients = [config.defaults] if spec else config.selected(client)
     return [
-        _job(config, entry, spec, output, package, templates, no_tests, lenient)
+        _job(
+            config, entry, spec, output, package, templates, no_tests, lenient, no_async
+        )
         for entry in clients
     ]
 
@@ -53,6 +56,7 @@ def _job(
     templates: str | None,
     no_tests: bool,
     lenient: bool,
+    no_async: bool,
 ) -> Job:
     spec_path = Path(spec).resolve() if spec else client.path("spec")
     if spec_path is None:
@@ -73,6 +77,7 @@ def _job(
         templates=templates_path,
         with_tests=not no_tests and client.values.get("tests", True),
         lenient=lenient or client.values.get("lenient", False),
+        with_async=not no_async and client.values.get("async", True),
     )
 
 
@@ -96,6 +101,11 @@ def _generation_options(function: F) -> F:
         ),
         click.option(
             "--no-tests", is_flag=True, help="Leave the generated test suite out."
+        ),
+        click.option(
+            "--no-async",
+            is_flag=True,
+            help="Leave the async client out (config: async = false).",
         ),
         click.option("--client", help="Only the configured client of this name."),
         _LENIENT,
@@ -176,12 +186,15 @@ def generate(
     package: str | None = None,
     templates: str | None = None,
     no_tests: bool = False,
+    no_async: bool = False,
     client: str | None = None,
     lenient: bool = False,
     force: bool = False,
 ) -> None:
     """Generate the client package (written only when every stage succeeded)."""
-    for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
+    for job in _jobs(
+        spec, output, package, templates, no_tests, client, lenient, no_async
+    ):
         _generate_one(job, force)  # the write takes the output folder's lock
 
 
@@ -219,6 +232,7 @@ def check(
     package: str | None,
     templates: str | None,
     no_tests: bool,
+    no_async: bool,
     client: str | None,
     lenient: bool,
     diff: bool,
@@ -231,7 +245,9 @@ def check(
 
     stale = []
     try:
-        for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
+        for job in _jobs(
+            spec, output, package, templates, no_tests, client, lenient, no_async
+        ):
             with lock_output(job.output, wait=False, what="check"):
                 if fastpath.current(job) is None:
                     stale += run(job)
@@ -282,6 +298,7 @@ def changes(
     package: str | None,
     templates: str | None,
     no_tests: bool,
+    no_async: bool,
     client: str | None,
     lenient: bool,
     against: str | None,
@@ -297,7 +314,9 @@ def changes(
 
     found = []
     compared = 0
-    for job in _jobs(spec, output, package, templates, no_tests, client, lenient):
+    for job in _jobs(
+        spec, output, package, templates, no_tests, client, lenient, no_async
+    ):
         api = understand(job).api
         package_dir = job.output / api.package
         old = baseline.load(package_dir, against)

@@ -31,6 +31,7 @@ CLIENT_KEYS: dict[str, type] = {
     "package": str,
     "templates": str,
     "tests": bool,
+    "async": bool,
     "lenient": bool,
 }
 SECTION_KEYS: dict[str, type] = {**CLIENT_KEYS, "clients": list}

@@ -25,8 +25,8 @@ def models_module_doc(api: Api) -> str:
     )
 
 
-def client_module_doc(api: Api) -> str:
-    return f"{api.client_class}: one method per operation of {api.title}."
+def client_module_doc(api: Api, client_class: str) -> str:
+    return f"{client_class}: one method per operation of {api.title}."
 
 
 def enum_doc(enum: EnumClass) -> str:
@@ -104,16 +104,17 @@ def _deprecation(operation: Operation) -> str:
     return "Deprecated: the spec marks this operation as deprecated; calling it emits a DeprecationWarning."
 
 
-def raw_operation_doc(operation: Operation, api: Api) -> str:
+def raw_operation_doc(operation: Operation, client_class: str) -> str:
     summary = (operation.summary or operation.operation_id).rstrip(".")
     return (
         f"{summary}, returning the raw response (status, headers, parse()).\n\n"
-        f"See {api.client_class}.{operation.method_name}."
+        f"See {client_class}.{operation.method_name}."
     )
 
 
-def client_doc(api: Api) -> str:
-    heading = f"Client for {api.title} {api.version}.".replace("..", ".")
+def client_doc(api: Api, asynchronous: bool = False) -> str:
+    kind = "Async client" if asynchronous else "Client"
+    heading = f"{kind} for {api.title} {api.version}.".replace("..", ".")
     base_url = "The URL that operation paths are appended to"
     if api.host_url:
         base_url += f"; the spec's own is {api.host_url}"
@@ -143,7 +144,13 @@ def client_doc(api: Api) -> str:
         ),
         (
             "http_client",
-            "An httpx.Client of your own (proxies, TLS, limits); not closed by close().",
+            (
+                "An httpx.AsyncClient of your own (proxies, TLS, limits); not closed by"
+                " aclose()."
+                if asynchronous
+                else "An httpx.Client of your own (proxies, TLS, limits); not closed by"
+                " close()."
+            ),
         ),
     ]
     return _join(
@@ -186,7 +193,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def iterator_doc(operation: Operation, api: Api) -> str:
+def iterator_doc(operation: Operation, client_class: str) -> str:
     assert operation.pager is not None
     items = operation.pager.items.python_name
     link = operation.pager.next_link
@@ -205,5 +212,5 @@ def iterator_doc(operation: Operation, api: Api) -> str:
         _deprecation(operation),
         walk,
         _section("Args", arguments),
-        f"Raises:\n    The errors of {api.client_class}.{operation.method_name}, for any page.",
+        f"Raises:\n    The errors of {client_class}.{operation.method_name}, for any page.",
     )

@@ -70,6 +70,7 @@ def _halves(sizes: dict[str, int]) -> tuple[list[str], list[str]]:
 PRINTED = frozenset(
     {
         "__init__.py",
+        "async_client.py",
         "client.py",
         "errors.py",
         "models.py",

@@ -278,6 +278,9 @@ class SecurityScheme:
     description: str
 
 
+ASYNC_PREFIX = "Async"  # the async client's class names: the sync ones, prefixed
+
+
 @dataclass(frozen=True)
 class Api:
     title: str
@@ -298,3 +301,7 @@ class Api:
 
     def model(self, name: str) -> Model:
         return next(m for m in self.models if m.name == name)
+
+    @property
+    def async_client_class(self) -> str:
+        return ASYNC_PREFIX + self.client_class

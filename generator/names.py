@@ -16,7 +16,7 @@ from typing import Any
 
 from generator import naming, spec
 from generator.loader import join_pointer, split_pointer
-from generator.model import NO_BODY_STATUSES, ErrorClass
+from generator.model import ASYNC_PREFIX, NO_BODY_STATUSES, ErrorClass
 from generator.reserved import module_names
 
 # Public attributes of the generated client class.
@@ -57,6 +57,7 @@ def assign_names(data: dict[str, Any]) -> Names:
     raw_client_class = f"{client_class}WithRawResponse"
     errors = _error_classes(data)
     reserved = module_names() | {client_class, raw_client_class}
+    reserved |= {ASYNC_PREFIX + client_class, ASYNC_PREFIX + raw_client_class}
     reserved |= {error.name for error in errors}
     names = Names(client_class, raw_client_class, errors, frozenset(reserved))
     _Namer(data, names).run()

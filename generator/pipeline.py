@@ -29,6 +29,7 @@ class Job:
     templates: Path | None
     with_tests: bool
     lenient: bool = False  # generate despite validation errors that are not fatal
+    with_async: bool = True  # the async client beside the sync one
 
 
 @dataclass(frozen=True)
@@ -99,17 +100,21 @@ def build(job: Job) -> Generated:
     source, api = understood.source, understood.api
     file_header = header(job.spec_name)
 
-    package = PackageView(api)
+    package = PackageView(api, job.with_async)
 
     def render_and_format() -> dict[str, str]:
-        options = render.RenderOptions(file_header, job.with_tests, job.templates)
+        options = render.RenderOptions(
+            file_header, job.with_tests, job.templates, job.with_async
+        )
         rendered = render.render(api, options, package)
-        by_black = render.overridden_outputs(job.templates, job.with_tests)
+        by_black = render.overridden_outputs(
+            job.templates, job.with_tests, job.with_async
+        )
         formatted = formatter.format_files(rendered, frozenset(by_black))
         return formatted | static.copied_files(file_header, job.with_tests)
 
     files = _explained(source, understood.validation, render_and_format)
-    recorded = record(api)
+    recorded = record(api, job.with_async)
     files[API_REFERENCE] = apidoc.api_markdown(package.client, recorded, job.spec_name)
     files[API_RECORD] = record_text(recorded)
     warnings = understood.warnings()
@@ -168,6 +173,7 @@ def job_inputs(job: Job, digest: str, package: str) -> dict[str, Any]:
         "spec_sha256": digest,
         "package": package,
         "tests": job.with_tests,
+        "async": job.with_async,
         "templates": {name: sha256(text) for name, text in sorted(templates.items())},
     }
 

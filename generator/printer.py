@@ -77,6 +77,7 @@ class Definition:
     name: str
     parameters: tuple[Node, ...]
     returns: str | Union
+    keyword: str = "def"  # or "async def"
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def flat(node: Node) -> str:
         return f"from {node.module} import {', '.join(node.names)}"
     if isinstance(node, Definition):
         parameters = ", ".join(flat(p) for p in node.parameters)
-        return f"def {node.name}({parameters}) -> {flat(node.returns)}:"
+        return f"{node.keyword} {node.name}({parameters}) -> {flat(node.returns)}:"
     if isinstance(node, Assign):
         annotation = f": {flat(node.annotation)}" if node.annotation else ""
         value = f" = {flat(node.value)}" if node.value is not None else ""
@@ -152,7 +153,9 @@ def lay_out(node: Node, indent: int = 0, end: str = "") -> str:
         return _explode(group, indent, end)
     if isinstance(node, Definition):
         group = Group(
-            f"def {node.name}(", node.parameters, f") -> {_returns(node, indent)}:"
+            f"{node.keyword} {node.name}(",
+            node.parameters,
+            f") -> {_returns(node, indent)}:",
         )
         return _explode(group, indent, end)
     if isinstance(node, Prefixed):
@@ -339,7 +342,7 @@ def _opens(line: str) -> bool:
 
 # What black leaves long in both styles: one string literal or name, maybe after `name=`, maybe
 # followed by a comma (an argument or element); the opening line of an exploded call,
-# definition or class (`return self.long_name(`); `class LongName:`; a definition's last line;
+# definition or class (`return self.long_name(`, `raw = await self.long_name(`); `class LongName:`; a definition's last line;
 # a declaration `name: LongName` without a value; a chain of calls without arguments; an
 # argument whose call opens, or is empty, on a line of its own (`field=models.LongName(`,
 # `raw=lambda client: client.long_name(`).
@@ -347,7 +350,8 @@ _STRING = r'(?:[rbuRBU]{0,2}"(?:[^"\\]|\\.)*"|[rbuRBU]{0,2}\'(?:[^\'\\]|\\.)*\')
 _NAME = r"[A-Za-z_][A-Za-z0-9_.]*"
 _LONG_ATOM = re.compile(
     rf"(?:{_NAME}=)?(?:{_STRING}|{_NAME}),?"
-    rf"|(?:return |class |def )?{_NAME}\(|class {_NAME}:|\) -> {_NAME}(?:\[{_NAME}\])?:"
+    rf"|(?:return |class |(?:async )?def |{_NAME} = )?(?:await )?{_NAME}\("
+    rf"|class {_NAME}:|\) -> {_NAME}(?:\[{_NAME}\])?:"
     rf"|{_NAME}: {_NAME}|{_NAME}\(\)(?:\.{_NAME}\(\))*"
     rf"|(?:{_NAME}=)?(?:lambda(?: {_NAME})?: )?{_NAME}\((?:\),?)?"
 )

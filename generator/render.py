@@ -3,8 +3,9 @@
 Templates come from the top-level `templates/` folder (packaged as `generator/templates` in the
 wheel); `--templates DIR` overrides single templates by file name. Templates only loop and print:
 names, types, imports and test data are decided in Python (`views.py`), and spec text goes
-through the escaping filters. Every template receives the same three variables: `header`, `api`
-(the intermediate model) and `package` (a `views.PackageView`).
+through the escaping filters. Every template receives the same four variables: `header`, `api`
+(the intermediate model), `package` (a `views.PackageView`) and `path`, the file it renders
+(`client.py.jinja` renders both `client.py` and `async_client.py`, each with its client's view).
 """
 
 from __future__ import annotations
@@ -32,14 +33,16 @@ PACKAGE_FILES = (
     ("models.py.jinja", "models.py"),
     ("client.py.jinja", "client.py"),
 )
+ASYNC_FILES = (("client.py.jinja", "async_client.py"),)
 TEST_FILES = (
     ("tests/test_client.py.jinja", "tests/test_client.py"),
     ("tests/test_models.py.jinja", "tests/test_models.py"),
 )
 
 
-def template_names(with_tests: bool) -> list[tuple[str, str]]:
-    return list(PACKAGE_FILES + (TEST_FILES if with_tests else ()))
+def template_names(with_tests: bool, with_async: bool = True) -> list[tuple[str, str]]:
+    files = PACKAGE_FILES + (ASYNC_FILES if with_async else ())
+    return list(files + (TEST_FILES if with_tests else ()))
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class RenderOptions:
     header: str  # comment lines opening every Python file
     with_tests: bool
     templates: Path | None  # the user's override folder
+    with_async: bool = True
 
 
 def environment(overrides: Path | None) -> jinja2.Environment:
@@ -84,12 +88,13 @@ def render(
     from generator.views import PackageView
 
     env = environment(options.templates)
-    package = package or PackageView(api)
+    package = package or PackageView(api, options.with_async)
     context = {"header": options.header, "api": api, "package": package}
     rendered = {}
-    for template_name, path in template_names(options.with_tests):
+    for template_name, path in template_names(options.with_tests, options.with_async):
         try:
-            rendered[path] = env.get_template(template_name).render(context)
+            template = env.get_template(template_name)
+            rendered[path] = template.render(context, path=path)
         except jinja2.TemplateSyntaxError as error:
             raise GeneratorError(
                 f"template {error.filename}:{error.lineno}: {error.message}"
@@ -126,13 +131,15 @@ _RETIRED = {
 }
 
 
-def overridden_outputs(overrides: Path | None, with_tests: bool) -> set[str]:
+def overridden_outputs(
+    overrides: Path | None, with_tests: bool, with_async: bool = True
+) -> set[str]:
     """The package paths rendered from a user's template rather than a built-in one."""
     if overrides is None:
         return set()
     return {
         path
-        for name, path in template_names(with_tests)
+        for name, path in template_names(with_tests, with_async)
         if (overrides / name).is_file()
     }
 

@@ -43,6 +43,7 @@ from generator.printer import (
 # test keeps the two equal; the generator does not import the runtime, which needs httpx).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 HARNESS = ".harness"
+CLIENT_ALIAS = "AnyClient"  # the union of the clients, in test_client.py
 
 
 # The harness's class for each kind of reply and request body.
@@ -205,9 +206,52 @@ def tuple_of(nodes: Iterable[Node]) -> Group:
 
 @dataclass(frozen=True)
 class TestsView:
-    """The generated test suite: its tables, which tests have rows, what its modules import."""
+    """The generated test suite: its tables, which tests have rows, what its modules import.
+
+    Every test runs on each client of the package (the `client` fixture's parameters): the
+    rows' calls are typed against the union of the clients, so that the type checker checks
+    each example against both signatures, and the tests await what the async client returns.
+    """
 
     api: Api
+    with_async: bool = True
+
+    @property
+    def client_classes(self) -> list[str]:
+        async_client = [self.api.async_client_class] * self.with_async
+        return [self.api.client_class, *async_client]
+
+    @property
+    def client_type(self) -> str:
+        """The annotation of the tests' `client`: the union of the clients, by its alias."""
+        return CLIENT_ALIAS if self.with_async else self.api.client_class
+
+    @property
+    def client_alias(self) -> Node:
+        """`AnyClient: TypeAlias = Client | AsyncClient`, when there are two clients."""
+        if not self.with_async:
+            return ""
+        return Assign(CLIENT_ALIAS, "TypeAlias", " | ".join(self.client_classes))
+
+    @property
+    def client_fixture(self) -> Node:
+        """The decorator of the `client` fixture: one parameter per client class."""
+        classes = Group("[", tuple(self.client_classes), "]")
+        ids = literal(["sync", "async"][: len(self.client_classes)])
+        return Prefixed(
+            "@", call("pytest.fixture", keyword("params", classes), keyword("ids", ids))
+        )
+
+    @property
+    def docstring(self) -> str:
+        clients = " and ".join(self.client_classes)
+        return (
+            f"{clients} against a real HTTP server on 127.0.0.1 (pytest-httpserver).\n\n"
+            "CASES holds one row per operation: the call with example arguments, the exact"
+            " request it must send, the reply, what the call returns, and the errors it"
+            " raises for every documented error status and for an undocumented one. The"
+            " test functions below run every row on every client."
+        )
 
     @cached_property
     def _examples(self) -> ExampleFactory:
@@ -240,7 +284,7 @@ class TestsView:
     def cases_table(self) -> Node:
         """`CASES: list[Case[Client]] = [...]`, a row per operation."""
         rows = tuple(row(case) for case in self.operation_cases)
-        annotation = f"list[Case[{self.api.client_class}]]"
+        annotation = f"list[Case[{self.client_type}]]"
         return Assign("CASES", annotation, Group("[", rows, "]"))
 
     # -- the test functions that have rows -------------------------------------------------
@@ -326,7 +370,12 @@ class TestsView:
         package's models and errors are named through their modules (`models.Message`):
         a spec's names never meet the harness's (a definition named `Error` or `Case`).
         """
-        harness = {"Case", "serve"} | self._row_classes()
+        harness = {"Case", "serve", "opened"} | self._row_classes()
+        harness |= {"settle"} if self.operation_cases else set()
+        if self.linked_pages or self.single_pages:
+            harness.add("collect")
+        if self.retried or self.not_retried:
+            harness.add("recorded_sleeps")
         if self.operation_cases:
             harness.add("params")
         if self.sendable:
@@ -341,7 +390,7 @@ class TestsView:
             harness.add("named")
         if self.chained:
             harness.add("chain")
-        package = {self.api.client_class}
+        package = set(self.client_classes)
         if self.sendable:
             package.add("errors")  # every sendable row names its error classes
         if any(
@@ -349,8 +398,11 @@ class TestsView:
             for case in self.operation_cases
         ):
             package.add("models")
+        abc = ["AsyncIterator", "Iterator"]
         imports = (
-            Imports.of("collections.abc", "Iterator")
+            Imports.of("collections.abc", *abc)
+            | Imports.modules(*(["inspect"] if self.deprecated else []))
+            | Imports.of("typing", *(["TypeAlias"] if self.with_async else []))
             | Imports.modules("pytest", *(["json"] if self.error_bodies else []))
             | Imports.of("pytest_httpserver", "HTTPServer")
             | Imports.of("..", *package)

@@ -35,8 +35,10 @@ BREAKING = "breaking"
 COMPATIBLE = "compatible"
 
 
-def record(api: Api) -> dict[str, Any]:
-    """The package's public API as JSON data."""
+def record(api: Api, with_async: bool = True) -> dict[str, Any]:
+    """The package's public API as JSON data. The async client's operations are the sync
+    client's, name for name and signature for signature (both are printed from the same
+    views), so the record names the class and lists the operations once."""
     requests = _reachable(
         api,
         [
@@ -55,6 +57,7 @@ def record(api: Api) -> dict[str, Any]:
         "format": FORMAT,
         "package": api.package,
         "client": api.client_class,
+        "async_client": api.async_client_class if with_async else None,
         "credentials": [
             {"keyword": scheme.keyword, "kind": str(scheme.kind), "required": False}
             for scheme in api.security_schemes
@@ -164,6 +167,7 @@ _SHAPE: dict[str, Any] = {
     "format": int,
     "package": str,
     "client": str,
+    "async_client": (str, type(None)),
     "credentials": [{"keyword": str, "kind": str, "required": bool}],
     "operations": [
         {
@@ -195,6 +199,8 @@ def read_record(text: str, where: str) -> dict[str, Any]:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise _wrong(where, "", f"is not JSON ({error})") from None
+    if isinstance(data, dict):  # recorded before the async client was: it had none
+        data.setdefault("async_client", None)
     _check(data, _SHAPE, where, "")
     checked: dict[str, Any] = data
     if checked["format"] != FORMAT:
@@ -275,6 +281,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = [
         *_renamed(old, new, "package", "the package"),
         *_renamed(old, new, "client", "the client class"),
+        *_async_client(old["async_client"], new["async_client"]),
         *_credentials(old["credentials"], new["credentials"]),
         *_operations(old["operations"], new["operations"]),
         *_models(old["models"], new["models"]),
@@ -290,6 +297,16 @@ def _renamed(
     if old[key] == new[key]:
         return []
     return [Change(BREAKING, key, f"{label} {old[key]} was renamed {new[key]}")]
+
+
+def _async_client(old: str | None, new: str | None) -> list[Change]:
+    if old == new:
+        return []
+    if new is None:
+        return [Change(BREAKING, "client", f"the async client {old} was removed")]
+    if old is None:
+        return [Change(COMPATIBLE, "client", f"a new async client {new}")]
+    return [Change(BREAKING, "client", f"the async client {old} was renamed {new}")]
 
 
 def _by_name(

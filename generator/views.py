@@ -16,6 +16,7 @@ from functools import cached_property
 from generator import docs, escape, types
 from generator.code import NO_IMPORTS, Code, Imports, union
 from generator.model import (
+    ASYNC_PREFIX,
     Api,
     EnumClass,
     ErrorClass,
@@ -115,6 +116,59 @@ class ReturnAlias:
 
 
 @dataclass(frozen=True)
+class Flavour:
+    """How the sync or the async client spells its I/O: the one thing the two differ in. Both
+    are printed from the same template and the same views; the runtime's TransportCore holds
+    everything else once."""
+
+    is_async: bool
+    prefix: str  # of the class names
+    module: str  # the module inside the package
+    define: str  # `def` or `async def`
+    wait: str  # what precedes a call that does I/O
+    http_client: str  # the class `http_client=` takes
+    transport: str  # the runtime's transport class
+    raw_response: str  # the runtime's raw-response class
+    close: str  # the method that closes the connections
+    enter: str  # the context manager's methods
+    exit: str
+    iterator: str  # what an iter_ method returns
+    parse: str  # the raw response's method that parses a page
+
+
+SYNC = Flavour(
+    is_async=False,
+    prefix="",
+    module="client",
+    define="def",
+    wait="",
+    http_client="httpx.Client",
+    transport="Transport",
+    raw_response="RawResponse",
+    close="close",
+    enter="__enter__",
+    exit="__exit__",
+    iterator="Iterator",
+    parse="parse",
+)
+ASYNC = Flavour(
+    is_async=True,
+    prefix=ASYNC_PREFIX,
+    module="async_client",
+    define="async def",
+    wait="await ",
+    http_client="httpx.AsyncClient",
+    transport="AsyncTransport",
+    raw_response="AsyncRawResponse",
+    close="aclose",
+    enter="__aenter__",
+    exit="__aexit__",
+    iterator="AsyncIterator",
+    parse="aparse",
+)
+
+
+@dataclass(frozen=True)
 class PagerView:
     method_name: str
     items: str  # the page's attribute holding the items
@@ -123,6 +177,7 @@ class PagerView:
     docstring: str
     page: str  # local variable names that no parameter uses
     response: str
+    item: str
     method_def: Node
     first_page: Node  # `response = ...` for the first page
     follow: Node | None  # `response = ...` for the page the next link names
@@ -135,10 +190,15 @@ class OperationView:
     operation: Operation
     api: Api
     alias: ReturnAlias | None
+    flavour: Flavour = SYNC
 
     @property
     def name(self) -> str:
         return self.operation.method_name
+
+    @property
+    def client_class(self) -> str:
+        return self.flavour.prefix + self.api.client_class
 
     @property
     def http_method(self) -> str:
@@ -169,7 +229,9 @@ class OperationView:
         if op.keyword_parameters:
             items.append("*")
             items += [_parameter_node(p, "None") for p in op.keyword_parameters]
-        return Definition(name, tuple(items), union_of(returns))
+        return Definition(
+            name, tuple(items), union_of(returns), keyword=self.flavour.define
+        )
 
     @property
     def method_def(self) -> Node:
@@ -177,11 +239,15 @@ class OperationView:
 
     @property
     def raw_def(self) -> Node:
-        return self.definition(self.name, f"RawResponse[{self.returns}]")
+        return self.definition(self.name, self._raw_returns)
 
     @property
     def sender_def(self) -> Node:
-        return self.definition(self.raw_sender, f"RawResponse[{self.returns}]")
+        return self.definition(self.raw_sender, self._raw_returns)
+
+    @property
+    def _raw_returns(self) -> str:
+        return f"{self.flavour.raw_response}[{self.returns}]"
 
     @cached_property
     def return_type(self) -> Code:
@@ -199,7 +265,7 @@ class OperationView:
 
     @property
     def raw_docstring(self) -> str:
-        return docs.raw_operation_doc(self.operation, self.api)
+        return docs.raw_operation_doc(self.operation, self.client_class)
 
     @property
     def deprecation_message(self) -> str:
@@ -222,15 +288,27 @@ class OperationView:
         return positional + keywords
 
     @property
-    def parse_return(self) -> Node:
-        """`return self.with_raw_response.<sender>(...).parse()`."""
+    def parse_return(self) -> list[Node]:
+        """`return self.with_raw_response.<sender>(...).parse()`; the async client awaits the
+        raw response first, and reads a streamed one (`aparse()`)."""
         sender = f"self.with_raw_response.{self.raw_sender}"
-        return returning(call(sender, *self.forward, tail=".parse()"))
+        if not self.flavour.is_async:
+            return [returning(call(sender, *self.forward, tail=".parse()"))]
+        raw = _free_name(("raw", "raw_response"), self._taken)
+        return [
+            Assign(raw, value=call(f"await {sender}", *self.forward)),
+            f"return await {raw}.aparse()",
+        ]
+
+    @property
+    def _taken(self) -> set[str]:
+        return {p.python_name for p in self.operation.parameters}
 
     @property
     def forward_return(self) -> Node:
         """The deprecated raw method's `return self.<sender>(...)`."""
-        return returning(call(f"self.{self.raw_sender}", *self.forward))
+        sender = f"{self.flavour.wait}self.{self.raw_sender}"
+        return returning(call(sender, *self.forward))
 
     @property
     def raw_sender(self) -> str:
@@ -251,7 +329,7 @@ class OperationView:
         ]
         return returning(
             call(
-                "self._transport.request",
+                f"{self.flavour.wait}self._transport.request",
                 escape.py_literal(self.http_method),
                 escape.py_literal(self.path),
                 *arguments,
@@ -294,12 +372,14 @@ class OperationView:
         if pager is None:
             return None
         assert isinstance(pager.items.type, ListType)
-        taken = {p.python_name for p in self.operation.parameters}
+        taken = self._taken
         page = _free_name(("page", "current_page"), taken)
         response = _free_name(("response", "page_response"), taken)
-        item = types.annotation(pager.items.type.item)
+        item = _free_name(("item", "each_item"), taken)
+        annotation = types.annotation(pager.items.type.item)
         next_link = pager.next_link.python_name if pager.next_link else None
-        sender = f"self.with_raw_response.{self.raw_sender}"
+        wait = self.flavour.wait
+        sender = f"{wait}self.with_raw_response.{self.raw_sender}"
         follow = None
         if next_link:
             arguments = [
@@ -308,7 +388,7 @@ class OperationView:
                 if keyword in ("headers", "security")
             ]
             follow_call = call(
-                "self._transport.follow",
+                f"{wait}self._transport.follow",
                 response,
                 f"{page}.{next_link}",
                 *arguments,
@@ -319,11 +399,14 @@ class OperationView:
             method_name=pager.method_name,
             items=pager.items.python_name,
             next_link=next_link,
-            item_annotation=item,
-            docstring=docs.iterator_doc(self.operation, self.api),
+            item_annotation=annotation,
+            docstring=docs.iterator_doc(self.operation, self.client_class),
             page=page,
             response=response,
-            method_def=self.definition(pager.method_name, f"Iterator[{item.text}]"),
+            item=item,
+            method_def=self.definition(
+                pager.method_name, f"{self.flavour.iterator}[{annotation.text}]"
+            ),
             first_page=Assign(response, value=call(sender, *self.forward)),
             follow=follow,
         )
@@ -339,7 +422,7 @@ class OperationView:
             needs |= Imports.modules("warnings")
         if self.pager:
             needs |= self.pager.item_annotation.imports
-            needs |= Imports.of("collections.abc", "Iterator")
+            needs |= Imports.of("collections.abc", self.flavour.iterator)
         return needs
 
 
@@ -431,17 +514,39 @@ def _free_name(choices: tuple[str, str], taken: set[str]) -> str:
 
 @dataclass(frozen=True)
 class ClientView:
-    """client.py: the client class and its raw-response twin."""
+    """client.py (or async_client.py): the client class and its raw-response twin."""
 
     api: Api
+    io: Flavour = SYNC
 
     @property
     def class_name(self) -> str:
-        return self.api.client_class
+        return self.io.prefix + self.api.client_class
 
     @property
     def raw_class(self) -> str:
-        return self.api.raw_client_class
+        return self.io.prefix + self.api.raw_client_class
+
+    @property
+    def with_options_doc(self) -> str:
+        reading = (
+            "`AsyncRawResponse.aiter_bytes()` (nothing buffered, no size bound) in an"
+            " `async with` block, or whole with `await .aread()` or `await .aparse()`"
+            if self.io.is_async
+            else "`RawResponse.iter_bytes()` (nothing buffered, no size bound) in a `with`"
+            " block, or whole with `.content` or `.parse()`"
+        )
+        return (
+            "A client with other options, sharing this one's connections and credentials;"
+            " closing it leaves the connections open. Options not given keep this client's"
+            " values.\n\nWith `stream=True`, `with_raw_response` leaves success bodies"
+            f" unread: read them in chunks with {reading} (within max_response_size)."
+        )
+
+    @property
+    def module(self) -> str:
+        """The client's module inside the package, as a file name."""
+        return f"{self.io.module}.py"
 
     @property
     def host_url(self) -> str | None:
@@ -449,11 +554,11 @@ class ClientView:
 
     @property
     def docstring(self) -> str:
-        return docs.client_doc(self.api)
+        return docs.client_doc(self.api, self.io.is_async)
 
     @property
     def module_docstring(self) -> str:
-        return docs.client_module_doc(self.api)
+        return docs.client_module_doc(self.api, self.class_name)
 
     @property
     def user_agent(self) -> str:
@@ -461,7 +566,7 @@ class ClientView:
 
     @property
     def import_statement(self) -> Node:
-        return Import(".client", (self.class_name,))
+        return Import(f".{self.io.module}", (self.class_name,))
 
     def raw_attribute(self, client: str) -> Node:
         """`<client>.with_raw_response = <raw class>(<client>._transport)`."""
@@ -483,7 +588,7 @@ class ClientView:
     @cached_property
     def operations(self) -> list[OperationView]:
         return [
-            OperationView(op, self.api, self._aliases.get(op.method_name))
+            OperationView(op, self.api, self._aliases.get(op.method_name), self.io)
             for op in self.api.operations
         ]
 
@@ -496,8 +601,8 @@ class ClientView:
             "MAX_PAGES",
             "MAX_RESPONSE_SIZE",
             "UNSET",
-            "RawResponse",
-            "Transport",
+            self.io.raw_response,
+            self.io.transport,
             "Unset",
         )
         always |= Imports.of(ERRORS, "ERRORS_BY_STATUS")
@@ -783,10 +888,20 @@ class PackageView:
     """Everything the templates receive besides the header."""
 
     api: Api
+    with_async: bool = True
 
     @cached_property
     def client(self) -> ClientView:
         return ClientView(self.api)
+
+    @cached_property
+    def clients(self) -> list[ClientView]:
+        """The sync client, and the async one unless it is left out (`--no-async`)."""
+        return [self.client, *([ClientView(self.api, ASYNC)] * self.with_async)]
+
+    def client_for(self, path: str) -> ClientView:
+        """The client whose module the template renders to `path`."""
+        return next(client for client in self.clients if client.module == path)
 
     @cached_property
     def models(self) -> ModelsView:
@@ -798,7 +913,7 @@ class PackageView:
 
     @cached_property
     def tests(self) -> TestsView:
-        return TestsView(self.api)
+        return TestsView(self.api, self.with_async)
 
     @property
     def name(self) -> str:
@@ -813,7 +928,19 @@ class PackageView:
         return docs.client_doc(self.api).split("\n\nArgs:")[0]
 
     @property
+    def client_imports(self) -> list[Node]:
+        """The clients' imports, in isort's order of their modules."""
+        ordered = sorted(self.clients, key=lambda client: client.module)
+        return [client.import_statement for client in ordered]
+
+    @property
+    def runtime_import(self) -> Node:
+        raw = sorted(client.io.raw_response for client in self.clients)
+        return Import("._runtime", ("UNSET", *raw, "Unset"))
+
+    @property
     def exports(self) -> list[str]:
         """`__all__` of the package."""
-        names = {"UNSET", "Unset", "RawResponse", self.api.client_class}
+        names = {"UNSET", "Unset", *(c.io.raw_response for c in self.clients)}
+        names |= {client.class_name for client in self.clients}
         return sorted(names | set(self.errors.exports) | set(self.models.names))

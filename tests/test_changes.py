@@ -283,6 +283,9 @@ def units(path: str, text: str) -> dict[int, str]:
     return lines
 
 
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 def node_units(node: ast.stmt) -> list[tuple[int, str]]:
     decorators = getattr(node, "decorator_list", [])
     start = min([d.lineno for d in decorators] + [node.lineno])
@@ -309,11 +312,11 @@ def node_units(node: ast.stmt) -> list[tuple[int, str]]:
     if isinstance(node, ast.ClassDef):
         found = [(n, node.name) for n in span]
         for item in node.body:
-            if isinstance(item, ast.FunctionDef):
+            if isinstance(item, FUNCTIONS):
                 inner = range(item.lineno, (item.end_lineno or item.lineno) + 1)
                 found += [(n, f"{node.name}.{item.name}") for n in inner]
         return found
-    if isinstance(node, ast.FunctionDef):
+    if isinstance(node, FUNCTIONS):
         named = (
             re.search(r'named\("(\w+)"\)', ast.unparse(decorators[0]))
             if decorators

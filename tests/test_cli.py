@@ -22,7 +22,7 @@ def test_no_command_generates_from_the_configuration(project: Path) -> None:
     code, output = invoke()
     assert code == 0
     assert (
-        output == "out/library_catalog_connector: 13 written, 0 unchanged, 0 removed\n"
+        output == "out/library_catalog_connector: 14 written, 0 unchanged, 0 removed\n"
     )
     assert (project / "out" / "library_catalog_connector" / "client.py").is_file()
 
@@ -37,7 +37,7 @@ def test_generate_then_check_is_current_and_a_second_generate_changes_nothing(
     code, output = invoke("generate")
     assert (code, output) == (
         0,
-        "out/library_catalog_connector: 0 written, 13 unchanged, 0 removed\n",
+        "out/library_catalog_connector: 0 written, 14 unchanged, 0 removed\n",
     )
     assert {p: p.stat().st_mtime_ns for p in package.rglob("*")} == before
 

@@ -42,7 +42,7 @@ def test_current_output_is_decided_without_rendering(
     assert invoke("check") == (0, "generated code is current\n")
     assert invoke("generate") == (
         0,
-        "out/library_catalog_connector: 0 written, 13 unchanged, 0 removed\n",
+        "out/library_catalog_connector: 0 written, 14 unchanged, 0 removed\n",
     )
 
 
@@ -114,4 +114,4 @@ def test_warnings_are_replayed_by_a_repeat_generate(
     second = invoke("generate", str(LEDGER_SPEC), "-o", "out")
     assert "warning: " in first[1]
     assert second[1].splitlines()[0] == first[1].splitlines()[0]  # the same warning
-    assert second[1].endswith("0 written, 13 unchanged, 0 removed\n")
+    assert second[1].endswith("0 written, 14 unchanged, 0 removed\n")

@@ -106,8 +106,8 @@ def test_several_clients_in_one_configuration(project: Path) -> None:
     code, output = invoke("generate")
     assert code == 0
     assert output.splitlines() == [
-        f"out/{PACKAGE}: 13 written, 0 unchanged, 0 removed",
-        "out/sms: 9 written, 0 unchanged, 0 removed",
+        f"out/{PACKAGE}: 14 written, 0 unchanged, 0 removed",
+        "out/sms: 10 written, 0 unchanged, 0 removed",
     ]
     assert invoke("check") == (0, "generated code is current\n")
     (project / "out" / "sms" / "client.py").unlink()

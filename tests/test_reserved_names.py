@@ -51,6 +51,8 @@ def spec_names(api: Api) -> set[str]:
     return {
         api.client_class,
         api.raw_client_class,
+        api.async_client_class,
+        "Async" + api.raw_client_class,
         *(error.name for error in api.errors),
         *(model.name for model in api.models),
         *(enum.name for enum in api.enums),
@@ -75,7 +77,8 @@ def test_every_name_a_generated_module_binds_is_reserved(
         if path.startswith("tests/"):
             # the tests name the package's models and errors through their modules
             # (`models.Error`), so the harness's names (`Error`, `Case`) meet no spec name
-            assert bound & own <= {api.client_class}, (path, sorted(bound & own))
+            clients = {api.client_class, api.async_client_class}
+            assert bound & own <= clients, (path, sorted(bound & own))
             continue
         assert bound - own <= module_names(), (
             path,

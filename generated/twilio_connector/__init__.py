@@ -5,7 +5,8 @@
 Connect to Twilio to send and receive global SMS, MMS, and IP messages.
 """
 
-from ._runtime import UNSET, RawResponse, Unset
+from ._runtime import UNSET, AsyncRawResponse, RawResponse, Unset
+from .async_client import AsyncTwilioClient
 from .client import TwilioClient
 from .errors import (
     ApiError,
@@ -35,6 +36,8 @@ __all__ = [
     "UNSET",
     "AddIncomingPhoneNumberRequest",
     "ApiError",
+    "AsyncRawResponse",
+    "AsyncTwilioClient",
     "AvailablePhoneNumbers",
     "BadRequestError",
     "Capabilities",

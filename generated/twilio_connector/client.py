@@ -86,12 +86,13 @@ class TwilioClient:
         attempt_timeout: float | None | Unset = UNSET,
         stream: bool | None = None,
     ) -> TwilioClient:
-        """A client with other options, sharing this one's connections and credentials; closing
-        it leaves the connections open. Options not given keep this client's values.
+        """A client with other options, sharing this one's connections and credentials;
+        closing it leaves the connections open. Options not given keep this client's
+        values.
 
-        With `stream=True`, `with_raw_response` leaves success bodies unread: read them in
-        chunks with `RawResponse.iter_bytes()` (nothing buffered, no size bound) in a `with`
-        block, or whole with `.content` or `.parse()` (within max_response_size).
+        With `stream=True`, `with_raw_response` leaves success bodies unread: read them
+        in chunks with `RawResponse.iter_bytes()` (nothing buffered, no size bound) in a
+        `with` block, or whole with `.content` or `.parse()` (within max_response_size).
         """
         other = copy.copy(self)
         other._transport = self._transport.with_options(

@@ -9,7 +9,10 @@ per package (the user agent, the error class of each status) reaches it as argum
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
+import copy
+import dataclasses
 import datetime
 import email.utils
 import enum
@@ -24,7 +27,14 @@ import re
 import ssl
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from typing import Any, BinaryIO, Generic, Literal, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -494,20 +504,20 @@ class BearerToken(Credential):
         headers["Authorization"] = check_header("Authorization", f"Bearer {token}")
 
 
-class RawResponse(Generic[T]):
-    """A successful response: its status and headers, and `parse()` for the documented body."""
+class _Response(Generic[T]):
+    """What a successful response of either client holds: its status, headers and body, and
+    `parse()` for the documented body. The I/O of a streamed body lives in the subclasses.
+    """
 
     def __init__(
         self,
         response: httpx.Response,
         content: bytes | None,
         decoder: Callable[[Any], T],
-        reader: Callable[[], bytes] | None = None,
     ) -> None:
         # the body, read within max_response_size; None while a streamed one is unread
         self.http_response = response
         self._content = content
-        self._reader = reader
         self._decoder = decoder
         # the pages fetched to get here (normalised URLs); empty for a first page
         self.trail: frozenset[str] = frozenset()
@@ -522,44 +532,11 @@ class RawResponse(Generic[T]):
 
     @property
     def content(self) -> bytes:
-        """The whole body (read now if it was streamed, within max_response_size)."""
-        if self._content is None:
-            self._content = self._reader() if self._reader else b""
-        return self._content
+        raise NotImplementedError
 
     @property
     def text(self) -> str:
         return body_text(self.http_response, self.content)
-
-    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        """The body, decompressed, chunk by chunk, then the connection is released. Streamed
-        (`with_options(stream=True)`), nothing is buffered and no size bound applies."""
-        if self._content is not None:
-            yield self._content
-            return
-        failure: ConnectorError | None = None
-        try:
-            yield from self.http_response.iter_bytes(chunk_size)
-        except httpx.DecodingError:
-            failure = self.unexpected(UNDECODABLE)
-        except httpx.HTTPError as error:  # kept apart: its chain holds the URL
-            failure = TransportError(
-                f"reading the body failed: {type(error).__name__}", attempts=1
-            )
-        finally:
-            self.http_response.close()
-        if failure is not None:
-            raise failure
-
-    def close(self) -> None:
-        """Release the connection of a streamed body that is not read to its end."""
-        self.http_response.close()
-
-    def __enter__(self) -> RawResponse[T]:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def parse(self) -> T:
         """The body decoded with the schema the spec documents for this status."""
@@ -584,7 +561,118 @@ class RawResponse(Generic[T]):
         return UnexpectedResponseError(self.status_code, text, reason)
 
     def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}]>"
+        return f"<{type(self).__name__} [{self.status_code}]>"
+
+
+class RawResponse(_Response[T]):
+    """A successful response: its status and headers, and `parse()` for the documented body."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        content: bytes | None,
+        decoder: Callable[[Any], T],
+        reader: Callable[[], bytes] | None = None,
+    ) -> None:
+        super().__init__(response, content, decoder)
+        self._reader = reader
+
+    @property
+    def content(self) -> bytes:
+        """The whole body (read now if it was streamed, within max_response_size)."""
+        if self._content is None:
+            self._content = self._reader() if self._reader else b""
+        return self._content
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body, decompressed, chunk by chunk, then the connection is released. Streamed
+        (`with_options(stream=True)`), nothing is buffered and no size bound applies."""
+        if self._content is not None:
+            yield self._content
+            return
+        failure: ConnectorError | None = None
+        try:
+            yield from self.http_response.iter_bytes(chunk_size)
+        except (httpx.HTTPError, _Refusal) as error:
+            failure = _reading_failure(error, self.status_code)
+        finally:
+            self.http_response.close()
+        if failure is not None:
+            raise failure
+
+    def close(self) -> None:
+        """Release the connection of a streamed body that is not read to its end."""
+        self.http_response.close()
+
+    def __enter__(self) -> RawResponse[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncRawResponse(_Response[T]):
+    """A successful response of the async client: its status and headers, and `parse()` for the
+    documented body. A streamed body (`with_options(stream=True)`) is read with
+    `await aread()` (or `aparse()`, or `aiter_bytes()`) before `content` and `parse()`.
+    """
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        content: bytes | None,
+        decoder: Callable[[Any], T],
+        reader: Callable[[], Awaitable[bytes]] | None = None,
+    ) -> None:
+        super().__init__(response, content, decoder)
+        self._reader = reader
+
+    @property
+    def content(self) -> bytes:
+        """The whole body; a streamed one must be read first (`await aread()`)."""
+        if self._content is None:
+            raise RuntimeError(
+                "the body was streamed and is not read yet: await aread() first"
+            )
+        return self._content
+
+    async def aread(self) -> bytes:
+        """The whole body, read now if it was streamed (within max_response_size)."""
+        if self._content is None:
+            self._content = await self._reader() if self._reader else b""
+        return self._content
+
+    async def aparse(self) -> T:
+        """`parse()`, reading a streamed body first."""
+        await self.aread()
+        return self.parse()
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body, decompressed, chunk by chunk, then the connection is released. Streamed
+        (`with_options(stream=True)`), nothing is buffered and no size bound applies."""
+        if self._content is not None:
+            yield self._content
+            return
+        failure: ConnectorError | None = None
+        try:
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                yield chunk
+        except (httpx.HTTPError, _Refusal) as error:
+            failure = _reading_failure(error, self.status_code)
+        finally:
+            await self.http_response.aclose()
+        if failure is not None:
+            raise failure
+
+    async def aclose(self) -> None:
+        """Release the connection of a streamed body that is not read to its end."""
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> AsyncRawResponse[T]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 # Retried automatically: idempotent methods only, on these statuses and on connection errors.
@@ -738,6 +826,71 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
+class _AsyncDeadlineStream(httpcore.AsyncNetworkStream):
+    """An async socket whose every read, write and handshake ends by the attempt's deadline."""
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, _within_deadline(timeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, _within_deadline(timeout))
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._stream.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout)
+        )
+        return _AsyncDeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's anyio socket backend (asyncio or trio), with the attempt's deadline applied
+    to each operation."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._backend.connect_tcp(
+            host, port, _within_deadline(timeout), local_address, socket_options
+        )
+        return _AsyncDeadlineStream(stream)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._backend.connect_unix_socket(
+            path, _within_deadline(timeout), socket_options
+        )
+        return _AsyncDeadlineStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """httpx's verifying TLS context, made once per process and shared by the clients' pools.
@@ -761,6 +914,19 @@ def deadline_transport() -> httpx.HTTPTransport:
     return transport
 
 
+def async_deadline_transport() -> httpx.AsyncHTTPTransport:
+    """deadline_transport for the async client."""
+    transport = httpx.AsyncHTTPTransport(verify=_ssl_context())
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=_ssl_context(),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_AsyncDeadlineBackend(),
+    )
+    return transport
+
+
 class _Refusal(Exception):
     """A response refused while it was read (too large, undecodable), raised as an
     UnexpectedResponseError once the httpx machinery is left."""
@@ -771,11 +937,105 @@ class _Refusal(Exception):
         self.reason = reason
 
 
-class Transport:
-    """Sends requests built by the client methods and turns responses into results or errors.
+def _reading_failure(error: Exception, status_code: int) -> ConnectorError:
+    """The error to raise, once out of the `except` block (so that nothing chains to the
+    httpx error, whose chain holds the URL), for a failure while a body was read."""
+    if isinstance(error, _Refusal):
+        return UnexpectedResponseError(error.status_code, "", error.reason)
+    if isinstance(error, httpx.DecodingError):
+        return UnexpectedResponseError(status_code, "", UNDECODABLE)
+    return TransportError(
+        f"reading the body failed: {type(error).__name__}", attempts=1
+    )
 
-    `sleep` waits between retries; tests replace it so that they do not wait. `error_classes`
-    names the ApiError subclass of each documented status.
+
+class _Body:
+    """A body as its chunks arrive: a success's up to max_response_size (more is refused), an
+    error's up to ERROR_BODY_LIMIT (more is dropped), all by the attempt's deadline."""
+
+    def __init__(
+        self, response: httpx.Response, max_size: int | None, deadline: float
+    ) -> None:
+        self._status = response.status_code
+        self._success = response.is_success
+        self._limit = max_size if self._success else ERROR_BODY_LIMIT + 1
+        self._deadline = deadline
+        self._chunks: list[bytes] = []
+        self._size = 0
+        declared = response.headers.get("Content-Length", "")
+        if (
+            self._success
+            and self._limit is not None
+            and declared.isdigit()
+            and int(declared) > self._limit
+        ):
+            raise _Refusal(
+                self._status,
+                f"the body's {declared} bytes exceed max_response_size={self._limit}",
+            )
+
+    def take(self, chunk: bytes) -> bool:
+        """Keep a chunk; False once no more is wanted (an error body at its limit)."""
+        self._size += len(chunk)
+        self._chunks.append(chunk)
+        if time.monotonic() > self._deadline:
+            raise httpx.ReadTimeout("the attempt's deadline passed")
+        if self._limit is not None and self._size > self._limit:
+            if self._success:
+                raise _Refusal(
+                    self._status,
+                    f"the body exceeds max_response_size={self._limit} bytes",
+                )
+            return False
+        return True
+
+    def content(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+R = TypeVar("R", bound=_Response[Any])
+HTTPClient = TypeVar("HTTPClient")
+Core = TypeVar("Core", bound="TransportCore[Any]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Outgoing:
+    """A request built and authenticated, ready for either client's I/O."""
+
+    method: str
+    url: str
+    headers: httpx.Headers
+    body: bytes | None
+    auth: httpx.Auth | None
+
+
+@dataclasses.dataclass(frozen=True)
+class NextPage:
+    """The request for the page a next-page link names, and the pages fetched before it."""
+
+    outgoing: Outgoing
+    trail: frozenset[str]
+
+    @contextlib.contextmanager
+    def described(self) -> Iterator[None]:
+        """Errors while the page is fetched say which request it was."""
+        try:
+            yield
+        except ConnectorError as error:
+            error.args = (f"following the next-page link: {error}",)
+            raise
+
+    def reached(self, page: R) -> R:
+        page.trail = self.trail
+        return page
+
+
+class TransportCore(Generic[HTTPClient]):
+    """What the sync and the async transports share, all of it free of I/O: the options,
+    building and authenticating requests, following next-page links, retry decisions, and
+    turning responses into results or errors. The subclasses only send and read.
+
+    `error_classes` names the ApiError subclass of each documented status.
     """
 
     def __init__(
@@ -785,7 +1045,7 @@ class Transport:
         credentials: Mapping[str, Credential],
         timeout: float | httpx.Timeout,
         max_retries: int,
-        http_client: httpx.Client | None,
+        http_client: HTTPClient | None,
         user_agent: str,
         error_classes: Mapping[int, type[ApiError]],
         max_response_size: int | None = MAX_RESPONSE_SIZE,
@@ -793,10 +1053,6 @@ class Transport:
         attempt_timeout: float | None = None,
         stream: bool = False,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
-        if max_pages < 1:
-            raise ValueError("max_pages must be 1 or more")
         try:
             url = httpx.URL(base_url)
         except (httpx.InvalidURL, TypeError):
@@ -813,48 +1069,49 @@ class Transport:
         self.max_pages = max_pages
         self.attempt_timeout = attempt_timeout
         self.stream = stream  # success bodies left unread, for RawResponse.iter_bytes
-        self.sleep: Callable[[float], None] = time.sleep
         self._credentials = credentials
-        self._client = (
-            http_client
-            if http_client is not None
-            else httpx.Client(transport=deadline_transport())
-        )
-        self._owns_client = http_client is None
         self._user_agent = user_agent
         self._error_classes = error_classes
+        self._check()
+        self._client = http_client if http_client is not None else self._new_client()
+        self._owns_client = http_client is None
 
-    def with_options(
-        self,
+    def _new_client(self) -> HTTPClient:
+        raise NotImplementedError
+
+    def _check(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        if self.max_pages < 1:
+            raise ValueError("max_pages must be 1 or more")
+
+    def with_options(  # noqa: PYI019 (typing.Self is Python 3.11; the runtime runs on 3.10)
+        self: Core,
         *,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
         max_response_size: int | None | Unset = UNSET,
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
         stream: bool | None = None,
-    ) -> Transport:
-        """A transport with other options over the same connection pool (which it never closes)."""
-        other = Transport(
-            self.base_url,
-            credentials=self._credentials,
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            http_client=self._client,
-            user_agent=self._user_agent,
-            error_classes=self._error_classes,
-            max_response_size=(
-                self.max_response_size
-                if max_response_size is UNSET
-                else max_response_size
-            ),
-            max_pages=self.max_pages if max_pages is None else max_pages,
-            attempt_timeout=(
-                self.attempt_timeout if attempt_timeout is UNSET else attempt_timeout
-            ),
-            stream=self.stream if stream is None else stream,
-        )
-        other.sleep = self.sleep
+    ) -> Core:
+        """A transport with other options over the same connection pool (which it never
+        closes), keeping this one's `sleep`. Options not given keep their values."""
+        other = copy.copy(self)
+        other._owns_client = False
+        if timeout is not None:
+            other.timeout = timeout
+        if max_retries is not None:
+            other.max_retries = max_retries
+        if not isinstance(max_response_size, Unset):
+            other.max_response_size = max_response_size
+        if max_pages is not None:
+            other.max_pages = max_pages
+        if not isinstance(attempt_timeout, Unset):
+            other.attempt_timeout = attempt_timeout
+        if stream is not None:
+            other.stream = stream
+        other._check()
         return other
 
     def deadline(self) -> float:
@@ -866,17 +1123,11 @@ class Transport:
             self.timeout if isinstance(self.timeout, (int, float)) else ATTEMPT_TIMEOUT
         )
 
-    def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
-
-    def request(
+    def prepare(
         self,
         method: str,
         path: str,
         *,
-        responses: Mapping[str, Callable[[Any], T]],
-        errors: Mapping[str, str],
         path_params: Mapping[str, Any] | None = None,
         query: Iterable[tuple[Any, ...]] = (),
         headers: Iterable[tuple[Any, ...]] = (),
@@ -888,7 +1139,8 @@ class Transport:
         content_type: str = "application/octet-stream",
         security: Iterable[Iterable[str]] = (),
         accept: str = JSON,
-    ) -> RawResponse[T]:
+    ) -> Outgoing:
+        """The request an operation's method describes, authenticated."""
         request_headers = self._headers(headers, accept)
         query = list(query)
         auth = self._authenticate(security, request_headers, query)
@@ -907,19 +1159,17 @@ class Transport:
             body, form_type = encode_form(form, files, multipart=multipart)
             # the boundary must be the one used
             request_headers["Content-Type"] = form_type
-        return self._send(method, url, request_headers, body, auth, responses, errors)
+        return Outgoing(method, url, request_headers, body, auth)
 
-    def follow(
+    def next_page(
         self,
-        previous: RawResponse[Any],
+        previous: _Response[Any],
         link: str,
         *,
-        responses: Mapping[str, Callable[[Any], T]],
-        errors: Mapping[str, str],
         headers: Iterable[tuple[Any, ...]] = (),
         security: Iterable[Iterable[str]] = (),
-    ) -> RawResponse[T]:
-        """GET the page a next-page link names, relative to the base URL.
+    ) -> NextPage:
+        """The GET of the page a next-page link names, relative to the base URL.
 
         A link to another origin is refused, so that credentials go nowhere else, and so is a link
         to a page already fetched, so that iterating always ends.
@@ -955,16 +1205,69 @@ class Transport:
         target = str(url.copy_with(fragment=None))
         if query:
             target += ("&" if url.query else "?") + encode_query(query)
-        try:
-            page = self._send(
-                "GET", target, request_headers, None, auth, responses, errors
+        outgoing = Outgoing("GET", target, request_headers, None, auth)
+        return NextPage(outgoing, frozenset(trail) | {key})
+
+    def retry_delay(
+        self,
+        outgoing: Outgoing,
+        attempt: int,
+        failure: str | None,
+        response: httpx.Response | None,
+    ) -> float | None:
+        """Seconds to wait before trying again after `attempt`, or None to stop: idempotent
+        methods only, after a connection error (`failure`) or a status of RETRY_STATUSES.
+        """
+        method = outgoing.method
+        retries = self.max_retries if method in IDEMPOTENT_METHODS else 0
+        if attempt > retries:
+            return None
+        if failure is not None:
+            delay = backoff(attempt)
+        elif response is not None and response.status_code in RETRY_STATUSES:
+            asked = retry_after(response.headers.get("Retry-After"))
+            delay = backoff(attempt) if asked is None else asked
+        else:
+            return None
+        cause = failure or f"status {response.status_code if response else ''}"
+        logger.info(
+            "%s failed (%s); retry %d of %d in %.2f s",
+            method,
+            cause,
+            attempt,
+            retries,
+            delay,
+        )
+        return delay
+
+    def outcome(
+        self,
+        outgoing: Outgoing,
+        attempts: int,
+        failure: str | None,
+        response: httpx.Response | None,
+        content: bytes | None,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+    ) -> Callable[[Any], T]:
+        """The decoder of the last attempt's success; else the error it raises."""
+        if failure is not None or response is None:
+            raise TransportError(
+                f"{outgoing.method} request failed: {failure}", attempts=attempts
             )
-        except ConnectorError as error:  # say which request it was
-            message = [f"following the next-page link: {error}"]
-            error.args = tuple(message)
-            raise
-        page.trail = frozenset(trail) | {key}
-        return page
+        if not response.is_success:
+            secrets = [
+                secret for c in self._credentials.values() for secret in c.secrets()
+            ]
+            raise error_for_status(
+                response,
+                errors,
+                content or b"",
+                ERROR_BODY_LIMIT,
+                error_classes=self._error_classes,
+                secrets=secrets,
+            )
+        return _decoder_for(response, content or b"", responses)
 
     def _query_credentials(self) -> frozenset[str]:
         """The query names credentials are sent in, left out of a page's identity."""
@@ -984,146 +1287,6 @@ class Transport:
             request_headers[name] = check_header(name, text)
         return request_headers
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        headers: httpx.Headers,
-        body: bytes | None,
-        auth: httpx.Auth | None,
-        responses: Mapping[str, Callable[[Any], T]],
-        errors: Mapping[str, str],
-    ) -> RawResponse[T]:
-        retries = self.max_retries if method in IDEMPOTENT_METHODS else 0
-        for attempt in range(1, retries + 2):
-            failure = refusal = None
-            try:
-                response, content = self._attempt(method, url, headers, body, auth)
-            except httpx.HTTPError as error:
-                failure = type(error).__name__  # kept apart: its chain holds the URL
-            except _Refusal as error:
-                refusal = error
-            if refusal is not None:
-                raise UnexpectedResponseError(refusal.status_code, "", refusal.reason)
-            if attempt > retries:
-                break
-            if failure is not None:
-                delay = backoff(attempt)
-            elif response.status_code in RETRY_STATUSES:
-                asked = retry_after(response.headers.get("Retry-After"))
-                delay = backoff(attempt) if asked is None else asked
-            else:
-                break
-            cause = failure or f"status {response.status_code}"
-            logger.info(
-                "%s failed (%s); retry %d of %d in %.2f s",
-                method,
-                cause,
-                attempt,
-                retries,
-                delay,
-            )
-            self.sleep(delay)
-        if failure is not None:
-            raise TransportError(
-                f"{method} request failed: {failure}", attempts=attempt
-            )
-        if not response.is_success:
-            secrets = [
-                secret for c in self._credentials.values() for secret in c.secrets()
-            ]
-            raise error_for_status(
-                response,
-                errors,
-                content or b"",
-                ERROR_BODY_LIMIT,
-                error_classes=self._error_classes,
-                secrets=secrets,
-            )
-        decoder = _decoder_for(response, content or b"", responses)
-        return RawResponse(
-            response, content, decoder, lambda: self._read_later(response)
-        )
-
-    def _attempt(
-        self,
-        method: str,
-        url: str,
-        headers: httpx.Headers,
-        body: bytes | None,
-        auth: httpx.Auth | None,
-    ) -> tuple[httpx.Response, bytes | None]:
-        """One request and its body, read within the size bound and the attempt's deadline; a
-        success's body is left unread when streaming (None)."""
-        request = self._client.build_request(
-            method, url, content=body, headers=headers, timeout=self.timeout
-        )
-        deadline = time.monotonic() + self.deadline()
-        token = _DEADLINE.set(deadline)
-        try:
-            response = self._client.send(
-                request,
-                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
-                stream=True,
-            )
-            if self.stream and response.is_success:
-                return response, None
-            try:
-                return response, self._read(response, deadline)
-            finally:
-                response.close()
-        finally:
-            _DEADLINE.reset(token)
-
-    def _read_later(self, response: httpx.Response) -> bytes:
-        """A streamed body read whole, on demand: within max_response_size, no deadline."""
-        refusal = failure = None
-        try:
-            return self._read(response, math.inf)
-        except _Refusal as error:
-            refusal = error
-        except httpx.HTTPError as error:  # kept apart: its chain holds the URL
-            failure = type(error).__name__
-        finally:
-            response.close()
-        if refusal is not None:
-            raise UnexpectedResponseError(refusal.status_code, "", refusal.reason)
-        raise TransportError(f"reading the body failed: {failure}", attempts=1)
-
-    def _read(self, response: httpx.Response, deadline: float) -> bytes:
-        """The body, decompressed: a success's up to max_response_size (more is refused), an
-        error's up to ERROR_BODY_LIMIT (more is dropped)."""
-        limit = self.max_response_size if response.is_success else ERROR_BODY_LIMIT + 1
-        declared = response.headers.get("Content-Length", "")
-        if (
-            response.is_success
-            and limit is not None
-            and declared.isdigit()
-            and int(declared) > limit
-        ):
-            raise _Refusal(
-                response.status_code,
-                f"the body's {declared} bytes exceed max_response_size={limit}",
-            )
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the attempt's deadline passed")
-                if limit is not None and size > limit:
-                    if response.is_success:
-                        raise _Refusal(
-                            response.status_code,
-                            f"the body exceeds max_response_size={limit} bytes",
-                        )
-                    break
-        except httpx.DecodingError:
-            raise _Refusal(response.status_code, UNDECODABLE) from None
-        return b"".join(chunks)
-
     def _authenticate(
         self,
         security: Iterable[Iterable[str]],
@@ -1139,6 +1302,263 @@ class Transport:
                     auth = self._credentials[scheme].apply(headers, query) or auth
                 return auth
         return None
+
+    def _body(self, response: httpx.Response, deadline: float) -> _Body:
+        return _Body(response, self.max_response_size, deadline)
+
+
+class Transport(TransportCore[httpx.Client]):
+    """The sync client's I/O: sends what TransportCore builds over an httpx.Client.
+
+    `sleep` waits between retries; tests replace it so that they do not wait.
+    """
+
+    def sleep(self, seconds: float) -> None:
+        """Wait between retries (tests replace it)."""
+        time.sleep(seconds)
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(transport=deadline_transport())
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+        **parts: Any,
+    ) -> RawResponse[T]:
+        """Send an operation's request (`parts` as TransportCore.prepare takes them)."""
+        return self._send(self.prepare(method, path, **parts), responses, errors)
+
+    def follow(
+        self,
+        previous: RawResponse[Any],
+        link: str,
+        *,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+        headers: Iterable[tuple[Any, ...]] = (),
+        security: Iterable[Iterable[str]] = (),
+    ) -> RawResponse[T]:
+        """GET the page a next-page link names (see TransportCore.next_page)."""
+        page = self.next_page(previous, link, headers=headers, security=security)
+        with page.described():
+            response = self._send(page.outgoing, responses, errors)
+        return page.reached(response)
+
+    def _send(
+        self,
+        outgoing: Outgoing,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+    ) -> RawResponse[T]:
+        attempt = 0
+        while True:
+            attempt += 1
+            failure = refusal = response = content = None
+            try:
+                response, content = self._attempt(outgoing)
+            except httpx.HTTPError as error:
+                failure = type(error).__name__  # kept apart: its chain holds the URL
+            except _Refusal as error:
+                refusal = _reading_failure(error, error.status_code)
+            if refusal is not None:
+                raise refusal
+            delay = self.retry_delay(outgoing, attempt, failure, response)
+            if delay is None:
+                break
+            self.sleep(delay)
+        decoder = self.outcome(
+            outgoing, attempt, failure, response, content, responses, errors
+        )
+        assert response is not None
+        return RawResponse(
+            response, content, decoder, functools.partial(self._read_later, response)
+        )
+
+    def _attempt(self, outgoing: Outgoing) -> tuple[httpx.Response, bytes | None]:
+        """One request and its body, read within the size bound and the attempt's deadline; a
+        success's body is left unread when streaming (None)."""
+        request = self._client.build_request(
+            outgoing.method,
+            outgoing.url,
+            content=outgoing.body,
+            headers=outgoing.headers,
+            timeout=self.timeout,
+        )
+        deadline = time.monotonic() + self.deadline()
+        token = _DEADLINE.set(deadline)
+        try:
+            response = self._client.send(
+                request,
+                auth=(
+                    httpx.USE_CLIENT_DEFAULT if outgoing.auth is None else outgoing.auth
+                ),
+                stream=True,
+            )
+            if self.stream and response.is_success:
+                return response, None
+            try:
+                return response, self._read(response, deadline)
+            finally:
+                response.close()
+        finally:
+            _DEADLINE.reset(token)
+
+    def _read_later(self, response: httpx.Response) -> bytes:
+        """A streamed body read whole, on demand: within max_response_size, no deadline."""
+        failure: ConnectorError
+        try:
+            return self._read(response, math.inf)
+        except (_Refusal, httpx.HTTPError) as error:
+            failure = _reading_failure(error, response.status_code)
+        finally:
+            response.close()
+        raise failure
+
+    def _read(self, response: httpx.Response, deadline: float) -> bytes:
+        body = self._body(response, deadline)
+        try:
+            for chunk in response.iter_bytes():
+                if not body.take(chunk):
+                    break
+        except httpx.DecodingError:
+            raise _Refusal(response.status_code, UNDECODABLE) from None
+        return body.content()
+
+
+class AsyncTransport(TransportCore[httpx.AsyncClient]):
+    """The async client's I/O: sends what TransportCore builds over an httpx.AsyncClient.
+
+    `sleep` waits between retries without blocking the event loop; tests replace it (with an
+    async function) so that they do not wait. A cancelled call is not retried, and the
+    connection it was reading is closed, not returned half-read to the pool.
+    """
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait between retries without blocking the event loop (tests replace it)."""
+        await httpcore.AnyIOBackend().sleep(seconds)
+
+    def _new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=async_deadline_transport())
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+        **parts: Any,
+    ) -> AsyncRawResponse[T]:
+        """Send an operation's request (`parts` as TransportCore.prepare takes them)."""
+        return await self._send(self.prepare(method, path, **parts), responses, errors)
+
+    async def follow(
+        self,
+        previous: AsyncRawResponse[Any],
+        link: str,
+        *,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+        headers: Iterable[tuple[Any, ...]] = (),
+        security: Iterable[Iterable[str]] = (),
+    ) -> AsyncRawResponse[T]:
+        """GET the page a next-page link names (see TransportCore.next_page)."""
+        page = self.next_page(previous, link, headers=headers, security=security)
+        with page.described():
+            response = await self._send(page.outgoing, responses, errors)
+        return page.reached(response)
+
+    async def _send(
+        self,
+        outgoing: Outgoing,
+        responses: Mapping[str, Callable[[Any], T]],
+        errors: Mapping[str, str],
+    ) -> AsyncRawResponse[T]:
+        attempt = 0
+        while True:
+            attempt += 1
+            failure = refusal = response = content = None
+            try:
+                response, content = await self._attempt(outgoing)
+            except httpx.HTTPError as error:
+                failure = type(error).__name__  # kept apart: its chain holds the URL
+            except _Refusal as error:
+                refusal = _reading_failure(error, error.status_code)
+            if refusal is not None:
+                raise refusal
+            delay = self.retry_delay(outgoing, attempt, failure, response)
+            if delay is None:
+                break
+            await self.sleep(delay)
+        decoder = self.outcome(
+            outgoing, attempt, failure, response, content, responses, errors
+        )
+        assert response is not None
+        return AsyncRawResponse(
+            response, content, decoder, functools.partial(self._read_later, response)
+        )
+
+    async def _attempt(self, outgoing: Outgoing) -> tuple[httpx.Response, bytes | None]:
+        """One request and its body, read within the size bound and the attempt's deadline; a
+        success's body is left unread when streaming (None)."""
+        request = self._client.build_request(
+            outgoing.method,
+            outgoing.url,
+            content=outgoing.body,
+            headers=outgoing.headers,
+            timeout=self.timeout,
+        )
+        deadline = time.monotonic() + self.deadline()
+        token = _DEADLINE.set(deadline)
+        try:
+            response = await self._client.send(
+                request,
+                auth=(
+                    httpx.USE_CLIENT_DEFAULT if outgoing.auth is None else outgoing.auth
+                ),
+                stream=True,
+            )
+            if self.stream and response.is_success:
+                return response, None
+            try:
+                return response, await self._read(response, deadline)
+            finally:
+                await response.aclose()
+        finally:
+            _DEADLINE.reset(token)
+
+    async def _read_later(self, response: httpx.Response) -> bytes:
+        """A streamed body read whole, on demand: within max_response_size, no deadline."""
+        failure: ConnectorError
+        try:
+            return await self._read(response, math.inf)
+        except (_Refusal, httpx.HTTPError) as error:
+            failure = _reading_failure(error, response.status_code)
+        finally:
+            await response.aclose()
+        raise failure
+
+    async def _read(self, response: httpx.Response, deadline: float) -> bytes:
+        body = self._body(response, deadline)
+        try:
+            async for chunk in response.aiter_bytes():
+                if not body.take(chunk):
+                    break
+        except httpx.DecodingError:
+            raise _Refusal(response.status_code, UNDECODABLE) from None
+        return body.content()
 
 
 def backoff(attempt: int) -> float:

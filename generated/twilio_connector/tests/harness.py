@@ -6,13 +6,24 @@ on 127.0.0.1 that keeps each request's header lines as the client sent them.
 A row (`Case`) is one operation's example exchange, all of it data: the calls (lambdas, so that
 the type checker checks every example argument against the method's signature), the request
 the client must send, the reply the server gives, what the call must return and the errors it
-must raise. The test functions of `test_client.py` run every row.
+must raise. The test functions of `test_client.py` run every row on every client of the
+package: a row's call returns the result for the sync client and an awaitable of it for the
+async one, and `settle`, `collect` and `opened` take either.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -21,6 +32,7 @@ from pytest_httpserver import HTTPServer, RequestHandler
 from werkzeug.serving import WSGIRequestHandler
 
 Client = TypeVar("Client")
+T = TypeVar("T")
 
 ERROR_BODY = {"message": "error body"}
 
@@ -63,6 +75,47 @@ def sent_header(request: Any, name: str) -> str | None:
 def last_request(httpserver: HTTPServer) -> Any:
     assert len(httpserver.log) == 1, "exactly one request was expected"
     return httpserver.log[0][0]
+
+
+async def settle(value: T | Awaitable[T]) -> T:
+    """What a call of either client gives: the sync client's result, the async one's awaited."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+async def collect(items: Iterable[T] | AsyncIterable[T]) -> list[T]:
+    """The items of an `iter_` method of either client."""
+    if isinstance(items, AsyncIterable):
+        return [item async for item in items]
+    return list(items)
+
+
+@contextlib.asynccontextmanager
+async def opened(client: Client) -> AsyncIterator[Client]:
+    """A client of either kind, closed on the way out (`close()` or `await aclose()`)."""
+    try:
+        yield client
+    finally:
+        closing = getattr(client, "aclose", None) or client.close  # type: ignore[attr-defined]
+        await settle(closing())
+
+
+def recorded_sleeps(client: Any, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Replace the client's wait between retries by a record of the delays, so that the
+    tests do not wait: a coroutine function for the async client, as its transport awaits.
+    """
+    slept: list[float] = []
+    transport = client._transport
+    if inspect.iscoroutinefunction(transport.sleep):
+
+        async def record(seconds: float) -> None:
+            slept.append(seconds)
+
+        monkeypatch.setattr(transport, "sleep", record)
+    else:
+        monkeypatch.setattr(transport, "sleep", slept.append)
+    return slept
 
 
 class Raw(Protocol):
@@ -186,7 +239,7 @@ class Error:
 class Pages(Generic[Client]):
     """An `iter_` method's pages (each holding one item) and the requests that fetch them."""
 
-    iterate: Callable[[Client], Iterator[object]]
+    iterate: Callable[[Client], Iterator[object] | AsyncIterator[object]]
     pages: list[Any]
     items: list[object]  # what iterating must yield
     next_link: str | None = None  # the wire name of the page's next-page link
@@ -203,7 +256,9 @@ class Case(Generic[Client]):
     method: str
     path: str  # the path the test server matches, decoded
     call: Callable[[Client], object]
-    raw: Callable[[Client], Raw]  # the same call through `with_raw_response`
+    raw: Callable[
+        [Client], Raw | Awaitable[Raw]
+    ]  # the call through `with_raw_response`
     raw_uri: str  # path and query exactly as sent
     headers: tuple[tuple[str, str], ...] = ()  # header parameters and credentials
     body: Body = NoBody()
