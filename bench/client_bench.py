@@ -1,12 +1,14 @@
 """The generated Twilio client's own costs, printed as JSON (seconds): `calls` sequential
 get_message calls against a local keep-alive server with the client, with a bare httpx.Client and
-with http.client; and parsing a MessageList of 1,000 messages against json.loads alone.
+with http.client; 1,000 get_message calls with 50 in flight with the async client and with a
+bare httpx.AsyncClient; and parsing a MessageList of 1,000 messages against json.loads alone.
 
     .venv/bin/python bench/client_bench.py 2000     # run by bench/run.py
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import http.client
 import json
@@ -14,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generated"))
 
 import httpx
-from twilio_connector import MessageList, TwilioClient
+from twilio_connector import AsyncTwilioClient, MessageList, TwilioClient
 
 AUTH = ("AC123", "token")
 MESSAGE = {
@@ -100,6 +103,42 @@ def requests(port: int, calls: int) -> dict[str, float]:
     return {name: min(values) for name, values in results.items()}
 
 
+CONCURRENT_CALLS = 1000
+IN_FLIGHT = 50
+
+
+async def in_flight(call: Callable[[], Awaitable[object]]) -> float:
+    """Seconds for CONCURRENT_CALLS calls, IN_FLIGHT at a time (a worker per slot)."""
+    remaining = iter(range(CONCURRENT_CALLS))
+
+    async def worker() -> None:
+        for _ in remaining:
+            await call()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+    return time.perf_counter() - started
+
+
+async def concurrent(port: int) -> dict[str, float]:
+    base = f"http://127.0.0.1:{port}/2010-04-01/Accounts/AC123"
+    results: dict[str, list[float]] = {"async client": [], "httpx.AsyncClient": []}
+    for _ in range(3):  # interleaved, best of three each
+        async with AsyncTwilioClient(base, auth=AUTH) as client:
+            await client.get_message("SM1")  # connect first
+            results["async client"].append(
+                await in_flight(lambda: client.get_message("SM1"))
+            )
+        async with httpx.AsyncClient(auth=AUTH) as bare:
+
+            async def get() -> object:
+                return (await bare.get(base + "/Messages/SM1.json")).json()
+
+            await get()
+            results["httpx.AsyncClient"].append(await in_flight(get))
+    return {name: min(values) for name, values in results.items()}
+
+
 def fetch(connection: http.client.HTTPConnection, headers: dict[str, str]) -> object:
     connection.request("GET", PATH, headers=headers)
     return json.loads(connection.getresponse().read())
@@ -127,7 +166,7 @@ def main() -> None:
     try:
         assert server.stdout is not None
         port = int(server.stdout.readline())
-        figures = requests(port, calls) | parsing()
+        figures = requests(port, calls) | asyncio.run(concurrent(port)) | parsing()
     finally:
         server.terminate()
         server.wait()

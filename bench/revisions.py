@@ -25,10 +25,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def seconds(checkout: Path, spec: Path, output: Path) -> float:
     shutil.rmtree(output, ignore_errors=True)
-    command = [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        str(spec),
+        "-o",
+        str(output),
+    ]
     environment = {**os.environ, "CONNECTOR_CODEGEN_NO_CACHE": "1"}
     started = time.perf_counter()
-    subprocess.run(command, cwd=checkout, env=environment, check=True, capture_output=True)
+    subprocess.run(
+        command, cwd=checkout, env=environment, check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
@@ -63,7 +73,9 @@ def main() -> None:
                 capture_output=True,
             )
     ours, theirs = (statistics.median(times[name]) for name in checkouts)
-    print(f"{spec.name}, {options.runs} interleaved runs each, median whole-process seconds:")
+    print(
+        f"{spec.name}, {options.runs} interleaved runs each, median whole-process seconds:"
+    )
     print(f"  this checkout: {ours:.3f} s")
     print(f"  {options.revision}: {theirs:.3f} s")
     print(f"  ratio (this / {options.revision}): {ours / theirs:.2f}")

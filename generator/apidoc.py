@@ -66,6 +66,7 @@ def api_markdown(client: ClientView, data: dict[str, Any], spec_name: str) -> st
         ),
         "",
         *_client(api, client),
+        *_async_client(client.class_name, data["async_client"]),
         "## Operations",
         "",
     ]
@@ -115,6 +116,25 @@ def _client(api: Api, client: ClientView) -> list[str]:
         "",
     ]
     return lines
+
+
+def _async_client(client_class: str, async_client: str | None) -> list[str]:
+    if async_client is None:
+        return []
+    return [
+        f"## {async_client}",
+        "",
+        (
+            f"`{async_client}` (module `async_client`) takes the constructor options of"
+            f" `{client_class}`, its `http_client` an `httpx.AsyncClient`, and has every"
+            " operation below as a coroutine with the same parameters and return type:"
+            " `await client.<operation>(...)`. Its `iter_` methods are async iterators"
+            " (`async for`), its `with_raw_response` methods return `AsyncRawResponse`"
+            " (`await raw.aread()` or `aparse()` for a streamed body), and it closes with"
+            " `async with` or `await client.aclose()`."
+        ),
+        "",
+    ]
 
 
 def _operation(view: OperationView, data: dict[str, Any]) -> list[str]:

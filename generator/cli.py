@@ -327,7 +327,7 @@ def changes(
             )
             continue
         compared += 1
-        found += compare(old, record(api))
+        found += compare(old, record(api, job.with_async))
     if not compared:
         return
     if output_format == "json":

@@ -140,9 +140,11 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["XDG_CACHE_HOME"] = previous
 
 
-@pytest.fixture
-def serve() -> Iterator[Any]:
-    """Start a misbehaving server (`tests/servers.py`) with a client of it."""
+@pytest.fixture(params=["sync", "async"])
+def serve(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Start a misbehaving server (`tests/servers.py`) with a client of it: the sync client,
+    or the async one driven through `tests/blocking.py`."""
+    from .blocking import CLIENT_FACTORIES, CLIENT_IDS
     from .servers import serving
 
-    yield from serving()
+    yield from serving(CLIENT_FACTORIES[CLIENT_IDS.index(request.param)])

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 
 from twilio_connector import TwilioClient
 
+from .blocking import record_sleeps
+
 ACCOUNT = "/2010-04-01/Accounts/AC123"
 AUTH = ("AC123", "s3cret-token")
 MESSAGE = b'{"sid": "SM1", "status": "queued"}'
@@ -114,18 +116,18 @@ def status(code: int, headers: str = "") -> Behaviour:
 Serve = Callable[..., tuple[MisbehavingServer, TwilioClient, list[float]]]
 
 
-def serving() -> Iterator[Serve]:
-    """Start a server with these behaviours; returns it, a client of it and the list of the
-    client's sleeps between retries (recorded, not waited)."""
+def serving(new_client: Callable[..., TwilioClient] = TwilioClient) -> Iterator[Serve]:
+    """Start a server with these behaviours; returns it, a client of it (made by
+    `new_client`) and the list of the client's sleeps between retries (recorded, not
+    waited)."""
     started: list[tuple[MisbehavingServer, TwilioClient]] = []
 
     def start(
         *behaviours: Behaviour, **options: float
     ) -> tuple[MisbehavingServer, TwilioClient, list[float]]:
         server = MisbehavingServer(list(behaviours))
-        client = TwilioClient(server.url, auth=AUTH, **options)
-        slept: list[float] = []
-        client._transport.sleep = slept.append
+        client = new_client(server.url, auth=AUTH, **options)
+        slept = record_sleeps(client)
         started.append((server, client))
         return server, client, slept
 

@@ -700,6 +700,39 @@ def test_changes_lists_what_the_edited_spec_breaks_and_exits_3_only_when_asked(
     }
 
 
+def test_adding_or_removing_the_async_client_is_a_reported_change(
+    project: Path,
+) -> None:
+    invoke("generate")
+    code, output = invoke("changes", "--no-async", "--fail-on", "breaking")
+    assert code == EXIT_BREAKING
+    assert output.splitlines()[0] == (
+        "breaking: the async client AsyncLibraryCatalogClient was removed"
+    )
+    invoke("generate", "--no-async")
+    assert not (project / "out" / PACKAGE / "async_client.py").exists()
+    assert (
+        "AsyncLibraryCatalogClient"
+        not in (project / "out" / PACKAGE / "API.md").read_text()
+    )
+    code, output = invoke("changes", "--fail-on", "breaking")
+    assert (code, output.splitlines()[0]) == (
+        0,
+        "compatible: a new async client AsyncLibraryCatalogClient",
+    )
+
+
+def test_a_record_written_before_the_async_client_reads_as_having_none(
+    project: Path,
+) -> None:
+    invoke("generate", "--no-async")
+    path = project / "out" / PACKAGE / API_RECORD
+    record_data = json.loads(path.read_text())
+    del record_data["async_client"]
+    path.write_text(json.dumps(record_data))
+    assert invoke("changes", "--no-async") == (0, "no change to the public API\n")
+
+
 def test_a_compatible_change_passes_the_gate(project: Path) -> None:
     invoke("generate")
     path = project / "spec" / "library.json"

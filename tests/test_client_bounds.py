@@ -24,6 +24,7 @@ from twilio_connector import (
 )
 from twilio_connector._runtime import MAX_JSON_DEPTH, MAX_PAGES
 
+from .blocking import CLIENT_FACTORIES, CLIENT_IDS
 from .servers import ACCOUNT, AUTH, Behaviour, Serve, answer
 
 SECRETS = (AUTH[1], "QUMxMjM6czNjcmV0LXRva2Vu")  # the password and its Basic form
@@ -250,9 +251,11 @@ def test_round_trips_hold_up_to_the_documented_depth() -> None:
 # 16. Pagination always ends, and never silently short.
 
 
-@pytest.fixture
-def client(httpserver: HTTPServer) -> Iterator[TwilioClient]:
-    with TwilioClient(httpserver.url_for(ACCOUNT), auth=AUTH) as client:
+@pytest.fixture(params=CLIENT_FACTORIES, ids=CLIENT_IDS)
+def client(
+    request: pytest.FixtureRequest, httpserver: HTTPServer
+) -> Iterator[TwilioClient]:
+    with request.param(httpserver.url_for(ACCOUNT), auth=AUTH) as client:
         yield client
 
 

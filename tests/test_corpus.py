@@ -27,6 +27,7 @@ from generator.parser import parse
 from generator.pipeline import generate
 from generator.spec import resolve_pointer
 from generator.static import copied_files
+from generator.surface import API_RECORD
 
 from .conftest import (
     BLACK_CHECK,
@@ -38,6 +39,7 @@ from .conftest import (
     make_job,
     run,
 )
+from .parity import differences
 
 CORPUS = Path(
     os.environ.get("CONNECTOR_CODEGEN_CORPUS", ROOT.parent / "shared" / "corpus")
@@ -280,6 +282,20 @@ def test_every_corpus_client_passes_its_generated_tests(
         summary = result.stdout.splitlines()[-1]
         assert " passed" in summary
         assert "failed" not in summary and "skipped" not in summary, summary
+
+
+def test_both_clients_of_every_package_have_the_same_operations_and_signatures(
+    corpus_run: CorpusRun,
+) -> None:
+    """Issue 15: every package holds the async client beside the sync one, in signature
+    parity, and its generated suite runs every row on both (the `client` fixture's params).
+    """
+    for spec, package in corpus_run.packages.items():
+        client_class = json.loads((package / API_RECORD).read_text())["client"]
+        assert differences(package, client_class) == [], spec
+        suite = (package / "tests" / "test_client.py").read_text(encoding="utf-8")
+        both = f"params=[{client_class}, Async{client_class}]"
+        assert both in suite, spec
 
 
 def test_every_pageable_operation_has_an_iterator_or_a_located_warning(

@@ -25,6 +25,8 @@ from twilio_connector import (
 )
 from twilio_connector._runtime import check_header, expand_path
 
+from .blocking import CLIENT_FACTORIES, CLIENT_IDS
+
 ACCOUNT = "/2010-04-01/Accounts/AC123"
 AUTH = ("AC123", "s3cret-token")
 MESSAGE = {
@@ -39,9 +41,11 @@ MESSAGE = {
 }
 
 
-@pytest.fixture
-def client(httpserver: HTTPServer) -> Iterator[TwilioClient]:
-    with TwilioClient(httpserver.url_for(ACCOUNT), auth=AUTH) as client:
+@pytest.fixture(params=CLIENT_FACTORIES, ids=CLIENT_IDS)
+def client(
+    request: pytest.FixtureRequest, httpserver: HTTPServer
+) -> Iterator[TwilioClient]:
+    with request.param(httpserver.url_for(ACCOUNT), auth=AUTH) as client:
         yield client
 
 
