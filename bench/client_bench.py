@@ -1,9 +1,9 @@
 """The generated Twilio client's own costs, printed as JSON (seconds): `calls` sequential
 get_message calls against a local keep-alive server with the client, with a bare httpx.Client and
-with http.client; 1,000 get_message calls with 50 in flight with the async client and with a
-bare httpx.AsyncClient; and parsing a MessageList of 1,000 messages against json.loads alone.
+with http.client; get_message calls with 50 in flight (1,000 by default) with the async client
+and with a bare httpx.AsyncClient, interleaved, best of three; and parsing a MessageList of 1,000 messages against json.loads alone.
 
-    .venv/bin/python bench/client_bench.py 2000     # run by bench/run.py
+    .venv/bin/python bench/client_bench.py 2000 1000    # run by bench/run.py
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generated"))
 
 import httpx
-from twilio_connector import AsyncTwilioClient, MessageList, TwilioClient
+from twilio_connector import (
+    AsyncTwilioClient,
+    DecodeError,
+    Message,
+    MessageList,
+    TwilioClient,
+)
 
 AUTH = ("AC123", "token")
 MESSAGE = {
@@ -103,13 +109,12 @@ def requests(port: int, calls: int) -> dict[str, float]:
     return {name: min(values) for name, values in results.items()}
 
 
-CONCURRENT_CALLS = 1000
 IN_FLIGHT = 50
 
 
-async def in_flight(call: Callable[[], Awaitable[object]]) -> float:
-    """Seconds for CONCURRENT_CALLS calls, IN_FLIGHT at a time (a worker per slot)."""
-    remaining = iter(range(CONCURRENT_CALLS))
+async def in_flight(call: Callable[[], Awaitable[object]], calls: int) -> float:
+    """Seconds for `calls` calls, IN_FLIGHT at a time (a worker per slot)."""
+    remaining = iter(range(calls))
 
     async def worker() -> None:
         for _ in remaining:
@@ -120,14 +125,14 @@ async def in_flight(call: Callable[[], Awaitable[object]]) -> float:
     return time.perf_counter() - started
 
 
-async def concurrent(port: int) -> dict[str, float]:
+async def concurrent(port: int, calls: int, rounds: int) -> dict[str, float]:
     base = f"http://127.0.0.1:{port}/2010-04-01/Accounts/AC123"
     results: dict[str, list[float]] = {"async client": [], "httpx.AsyncClient": []}
-    for _ in range(3):  # interleaved, best of three each
+    for _ in range(rounds):  # interleaved, the best round of each
         async with AsyncTwilioClient(base, auth=AUTH) as client:
             await client.get_message("SM1")  # connect first
             results["async client"].append(
-                await in_flight(lambda: client.get_message("SM1"))
+                await in_flight(lambda: client.get_message("SM1"), calls)
             )
         async with httpx.AsyncClient(auth=AUTH) as bare:
 
@@ -135,7 +140,7 @@ async def concurrent(port: int) -> dict[str, float]:
                 return (await bare.get(base + "/Messages/SM1.json")).json()
 
             await get()
-            results["httpx.AsyncClient"].append(await in_flight(get))
+            results["httpx.AsyncClient"].append(await in_flight(get, calls))
     return {name: min(values) for name, values in results.items()}
 
 
@@ -155,18 +160,65 @@ def parsing() -> dict[str, float]:
     return {"loads": statistics.median(loads), "parse": statistics.median(parse)}
 
 
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">'
+        % (n, b"&lol%s;" % (b"" if n == 1 else b"%d" % (n - 1)) * 10)
+        for n in range(1, 10)
+    )
+    + b"]><Message><body>&lol9;</body></Message>"
+)
+DEEP = b"<Message>" + b"<a>" * 1_000_000
+
+
+def xml_figures() -> dict[str, float]:
+    """Seconds to refuse hostile XML (a billion laughs, a million levels deep) and to read a
+    MessageList of 1,000 messages from XML, each the median of 30."""
+    # XML has no null, and subresource_uris is an array in the connector's spec
+    message = {key: value for key, value in MESSAGE.items() if value is not None}
+    message["subresource_uris"] = ["media"]
+    page = MessageList.from_dict(
+        {"messages": [dict(message, sid=f"SM{i}") for i in range(1000)], "page": 0}
+    )
+    document = page.to_xml()
+    assert MessageList.from_xml(document) == page
+
+    def refuse(body: bytes) -> None:
+        try:
+            Message.from_xml(body)
+        except DecodeError:
+            return
+        raise AssertionError("not refused")
+
+    return {
+        "xml laughs": statistics.median(
+            timed(lambda: refuse(LAUGHS), 1) for _ in range(30)
+        ),
+        "xml deep": statistics.median(
+            timed(lambda: refuse(DEEP), 1) for _ in range(30)
+        ),
+        "xml page": statistics.median(
+            timed(lambda: MessageList.from_xml(document), 1) for _ in range(30)
+        ),
+    }
+
+
 def main() -> None:
     if sys.argv[1:] == ["serve"]:
         serve()
         return
     calls = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    concurrent_calls = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    rounds = 3 if concurrent_calls >= 1000 else 1
     server = subprocess.Popen(
         [sys.executable, __file__, "serve"], stdout=subprocess.PIPE, text=True
     )
     try:
         assert server.stdout is not None
         port = int(server.stdout.readline())
-        figures = requests(port, calls) | asyncio.run(concurrent(port)) | parsing()
+        figures = requests(port, calls) | parsing() | xml_figures()
+        figures |= asyncio.run(concurrent(port, concurrent_calls, rounds))
     finally:
         server.terminate()
         server.wait()

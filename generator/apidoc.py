@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from generator.model import Api
+from generator import types
+from generator.model import Api, ScalarType
 from generator.views import ClientView, OperationView
 
 # The client's constructor options besides base_url and the credentials (a test keeps this
@@ -28,6 +29,13 @@ OPTIONS = (
     ("max_response_size", "int | None", "MAX_RESPONSE_SIZE", "bytes read of one body"),
     ("max_pages", "int", "MAX_PAGES", "pages one iter_ method follows at most"),
     ("attempt_timeout", "float | None", "None", "seconds one attempt may take in all"),
+)
+# The option of a client that speaks XML (some operation offers it).
+XML_OPTION = (
+    "data_format",
+    'Literal["json", "xml"]',
+    '"json"',
+    "the format where an operation offers JSON and XML",
 )
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~-])")
 
@@ -102,9 +110,10 @@ def _client(api: Api, client: ClientView) -> list[str]:
         )
         for c in client.credentials
     ]
+    options = [*OPTIONS, *([XML_OPTION] * client.speaks_xml)]
     rows += [
         (code(n, cell=True), code(t, cell=True), code(d, cell=True), why)
-        for n, t, d, why in OPTIONS
+        for n, t, d, why in options
     ]
     lines += _table(("keyword", "type", "default", ""), rows)
     lines += [
@@ -168,8 +177,20 @@ def _operation(view: OperationView, data: dict[str, Any]) -> list[str]:
             f"Pages: `{data['pager']}(...)` iterates over every page's items.",
             "",
         ]
-    raised = [f"{name} ({status})" for status, name in data["errors"].items()]
-    lines += [f"Raises: {', '.join([*raised, 'ApiError (any other status)'])}.", ""]
+    bodies = {
+        r.status: types.annotation(r.type).text
+        for r in view.operation.error_responses
+        if r.type is not None and r.type != ScalarType("bytes")
+    }
+    raised = [
+        f"{name} ({status}"
+        + (f", body {code(bodies[status])})" if status in bodies else ")")
+        for status, name in data["errors"].items()
+    ]
+    other = "ApiError (any other status" + (
+        f", body {code(bodies['default'])})" if "default" in bodies else ")"
+    )
+    lines += [f"Raises: {', '.join([*raised, other])}.", ""]
     return lines
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from generator.model import Api, EnumClass, Field, Model, Operation, Parameter
+from generator import types
+from generator.model import (
+    Api,
+    EnumClass,
+    Field,
+    Model,
+    Operation,
+    Parameter,
+    Response,
+    ScalarType,
+)
 
 
 def _section(title: str, entries: list[tuple[str, str]]) -> str:
@@ -72,14 +82,13 @@ def operation_doc(operation: Operation, api: Api) -> str:
     names = {error.status: error.name for error in api.errors}
     for response in operation.error_responses:
         if response.status.isdigit():
-            raises.append(
-                (names[int(response.status)], _one_line(response.description))
-            )
+            text = _one_line(response.description) + _error_body(response)
+            raises.append((names[int(response.status)], text))
     default = next(
         (r for r in operation.error_responses if r.status == "default"), None
     )
     other = "any other error status" + (
-        f": {_one_line(default.description)}" if default else ""
+        f": {_one_line(default.description)}{_error_body(default)}" if default else ""
     )
     raises.append(("ApiError", other))
     raises.append(
@@ -98,6 +107,13 @@ def operation_doc(operation: Operation, api: Api) -> str:
     )
 
 
+def _error_body(response: Response) -> str:
+    """What `error.body` holds for a response documented with a schema."""
+    if response.type is None or response.type == ScalarType("bytes"):
+        return ""
+    return f" (error.body: {types.annotation(response.type).text})"
+
+
 def _deprecation(operation: Operation) -> str:
     if not operation.deprecated:
         return ""
@@ -112,7 +128,7 @@ def raw_operation_doc(operation: Operation, client_class: str) -> str:
     )
 
 
-def client_doc(api: Api, asynchronous: bool = False) -> str:
+def client_doc(api: Api, asynchronous: bool = False, xml: bool = False) -> str:
     kind = "Async client" if asynchronous else "Client"
     heading = f"{kind} for {api.title} {api.version}.".replace("..", ".")
     base_url = "The URL that operation paths are appended to"
@@ -153,6 +169,18 @@ def client_doc(api: Api, asynchronous: bool = False) -> str:
             ),
         ),
     ]
+    if xml:
+        arguments.append(
+            (
+                "data_format",
+                (
+                    '"xml" to send and receive XML where an operation offers both JSON'
+                    " and XML (one that offers a single format uses it whatever is"
+                    " asked); a response is read as XML when its Content-Type is an XML"
+                    " media type."
+                ),
+            )
+        )
     return _join(
         heading,
         api.description,

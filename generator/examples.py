@@ -85,6 +85,10 @@ class ErrorCase:
     description: str
     # False where HTTP forbids a body (304, any answer to HEAD): the test sends none
     has_body: bool
+    # the example body of the schema documented for the status, and what `error.body` must
+    # be; None when no schema is documented (the test sends ERROR_BODY, `body` must be None)
+    body: Any = None
+    parsed: Any = None
 
 
 @dataclass(frozen=True)
@@ -471,6 +475,7 @@ class ExampleFactory:
     def error_cases(self, operation: Operation) -> tuple[ErrorCase, ...]:
         classes = {error.status: error for error in self.api.errors}
         documented = {r.status: r.description for r in operation.error_responses}
+        schemas = {r.status: r.type for r in operation.error_responses}
         default = documented.get("default")
         head = operation.http_method == "HEAD"
         cases = []
@@ -479,11 +484,24 @@ class ExampleFactory:
                 error = classes[int(status_text)]
                 has_body = not head and status_text not in NO_BODY_STATUSES
                 text = description or error.phrase
-                cases.append(ErrorCase(error.status, error.name, text, has_body))
+                case = ErrorCase(error.status, error.name, text, has_body)
+                cases.append(self.error_body(case, operation, schemas.get(status_text)))
         spare = next(s for s in UNDOCUMENTED_STATUSES if s not in classes)
         text = default or http.HTTPStatus(spare).phrase
-        cases.append(ErrorCase(spare, "ApiError", text, not head))
+        case = ErrorCase(spare, "ApiError", text, not head)
+        cases.append(self.error_body(case, operation, schemas.get("default")))
         return tuple(cases)
+
+    def error_body(
+        self, case: ErrorCase, operation: Operation, schema: TypeRef | None
+    ) -> ErrorCase:
+        """The case with an example body of its documented schema, and its parsed form."""
+        if schema is None or schema == BYTES or not case.has_body:
+            return case
+        body = self.value(schema, f"{operation.method_name}.{case.status}")
+        if body is None:
+            return case
+        return dataclasses.replace(case, body=body, parsed=self.expected(schema, body))
 
 
 def body_expectation(

@@ -12,6 +12,21 @@ from typing import Any
 
 from generator.errors import Finding
 
+XML_MEDIA_TYPES = ("application/xml", "text/xml")
+
+
+def is_xml(media_type: str) -> bool:
+    """`application/xml`, `text/xml` or any `*/*+xml`; not every type naming xml (an
+    office document's `...openxmlformats...` is binary)."""
+    base = media_type.split(";")[0].strip().lower()
+    return base in XML_MEDIA_TYPES or base.endswith("+xml")
+
+
+def is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
 # Statuses HTTP sends without a body, whatever the spec documents.
 NO_BODY_STATUSES = frozenset({"204", "205", "304"})
 # What an HTTP header value may hold (visible ASCII, space, tab), as the client checks it.
@@ -128,6 +143,21 @@ NO_CONSTRAINTS = Constraints()
 
 
 @dataclass(frozen=True)
+class XmlName:
+    """A schema's `xml` object: how its element (or attribute) is named in XML. An empty
+    `name` is Swagger 2.0's default: the property's or the definition's own name."""
+
+    name: str = ""
+    namespace: str = ""
+    prefix: str = ""
+    attribute: bool = False
+    wrapped: bool = False
+
+
+NO_XML = XmlName()
+
+
+@dataclass(frozen=True)
 class Field:
     wire_name: str
     python_name: str
@@ -138,6 +168,8 @@ class Field:
     read_only: bool = False  # set by the service: never required when building in code
     fixed: str | int | None = None  # the discriminator value a subtype always has
     constraints: Constraints = NO_CONSTRAINTS
+    xml: XmlName = NO_XML  # the property's `xml` object
+    item_xml: XmlName = NO_XML  # an array property's items' `xml` object
 
     @property
     def defaults_to_unset(self) -> bool:
@@ -157,6 +189,7 @@ class Model:
     subtypes: tuple[
         tuple[str, str], ...
     ] = ()  # (discriminator value, class): descendants
+    xml: XmlName = NO_XML  # the definition's `xml` object
 
 
 @dataclass(frozen=True)
@@ -227,6 +260,12 @@ class Operation:
     accept: str = "application/json"  # the Accept header: what the operation produces
     # documented 1xx statuses: what may precede the final response
     interim_statuses: tuple[int, ...] = ()
+    # the XML media types it consumes (for a body) and produces, in spec order, and whether
+    # it offers JSON beside them; empty: JSON only, as an operation that lists neither
+    xml_consumes: tuple[str, ...] = ()
+    xml_produces: tuple[str, ...] = ()
+    json_consumed: bool = True
+    json_produced: bool = True
 
     @property
     def success_responses(self) -> tuple[Response, ...]:
@@ -305,3 +344,14 @@ class Api:
     @property
     def async_client_class(self) -> str:
         return ASYNC_PREFIX + self.client_class
+
+    @property
+    def speaks_xml(self) -> bool:
+        """Whether the spec says the service speaks XML: an operation consumes or produces an
+        XML media type, or a schema has an `xml` object. Only then do models get an XML form.
+        """
+        return any(op.xml_consumes or op.xml_produces for op in self.operations) or any(
+            model.xml != NO_XML
+            or any((f.xml, f.item_xml) != (NO_XML, NO_XML) for f in model.fields)
+            for model in self.models
+        )

@@ -25,6 +25,8 @@ from generator.model import (
     SecurityKind,
     SecurityScheme,
     TypeRef,
+    is_json,
+    is_xml,
 )
 from generator.names import Names
 from generator.reserved import module_names
@@ -72,6 +74,10 @@ class Operations:
         consumes = [
             str(c) for c in operation.get("consumes", self.data.get("consumes")) or []
         ]
+        produces = [
+            str(c).strip()
+            for c in spec.items(operation.get("produces", self.data.get("produces")))
+        ]
         return Operation(
             operation_id=str(operation.get("operationId") or method_name),
             method_name=method_name,
@@ -95,6 +101,10 @@ class Operations:
                 (c for c in consumes if "json" not in c and "form" not in c),
                 "application/octet-stream",
             ),
+            xml_consumes=tuple(c for c in consumes if is_xml(c)),
+            xml_produces=tuple(c for c in produces if is_xml(c)),
+            json_consumed=not consumes or any(is_json(c) for c in consumes),
+            json_produced=not produces or any(map(is_json, produces)),
         )
 
     def _root_type(self, pointer: str) -> TypeRef:

@@ -71,9 +71,15 @@ class Understood:
     source: SourceFile
     api: Api
     validation: Callable[[], list[Finding]]  # the warnings, or raises the SpecError
+    xml_warnings: tuple[Finding, ...] = ()  # operations whose XML is left out, and why
 
     def warnings(self) -> tuple[Finding, ...]:
-        return (*self.source.warnings, *self.validation(), *self.api.warnings)
+        return (
+            *self.source.warnings,
+            *self.validation(),
+            *self.api.warnings,
+            *self.xml_warnings,
+        )
 
 
 def understand(job: Job) -> Understood:
@@ -86,7 +92,21 @@ def understand(job: Job) -> Understood:
     )
     validation = validator.start(source, lenient=job.lenient)
     api = _explained(source, validation, lambda: parser.parse(source, job.package))
-    return Understood(source, api, validation)
+    return Understood(source, api, validation, _xml_findings(source, api))
+
+
+def _xml_findings(source: SourceFile, api: Api) -> tuple[Finding, ...]:
+    """A warning for each operation whose XML is left out (what it sends or returns has no XML
+    form); a located error, raised, where XML is its only format."""
+    if not api.speaks_xml:
+        return ()
+    from generator.xmlform import XmlForms
+
+    problems = XmlForms(api).problems()
+    fatal = [source.finding(text, pointer) for text, pointer, stop in problems if stop]
+    if fatal:
+        raise SpecError(fatal)
+    return tuple(source.finding(text, pointer) for text, pointer, _ in problems)
 
 
 def build(job: Job) -> Generated:

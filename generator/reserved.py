@@ -21,7 +21,7 @@ from generator import static
 # The standard-library names `render.py` may add to the import lines of generated modules.
 STDLIB_NAMES = frozenset(
     {"copy", "warnings", "Callable", "Iterator", "TracebackType", "Any", "BinaryIO"}
-    | {"AsyncIterator"}
+    | {"AsyncIterator", "Literal", "ClassVar"}
     | {"final", "dataclass", "field", "Enum", "TypeAlias"}
 )
 _EXPRESSION = re.compile(r"\{\{.*?\}\}")

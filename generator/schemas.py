@@ -18,6 +18,7 @@ from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
     NO_CONSTRAINTS,
+    NO_XML,
     Constraints,
     DictType,
     EnumClass,
@@ -28,12 +29,14 @@ from generator.model import (
     ModelType,
     ScalarType,
     TypeRef,
+    XmlName,
 )
 from generator.names import Names, flatten
 
 # Names the generated models define on every model class.
 MODEL_MEMBERS = frozenset(
     {"to_dict", "from_dict", "additional_properties", "field", "dataclass"}
+    | {"to_xml", "from_xml"}
 )
 _SCALARS = {
     "string": "str",
@@ -223,6 +226,7 @@ class Schemas:
             base=base.name if base else None,
             discriminator=discriminator,
             discriminator_value=value,
+            xml=xml_name(schema),
         )
         self.models[pointer] = model
         return model
@@ -290,9 +294,18 @@ class Schemas:
                     nullable=any(s.get("x-nullable") is True for s in flags),
                     read_only=any(s.get("readOnly") is True for s in flags),
                     constraints=self.constraints(schema),
+                    xml=xml_name(schema),
+                    item_xml=xml_name(self._items(schema)),
                 )
             )
         return tuple(fields)
+
+    def _items(self, schema: Any) -> Any:
+        """An array schema's `items`, `$ref` followed; None for any other schema."""
+        _, resolved = spec.resolve(self.data, schema)
+        if not isinstance(resolved, dict) or resolved.get("type") != "array":
+            return None
+        return spec.resolve(self.data, resolved.get("items"))[1]
 
     def constraints(self, schema: Any, depth: int = 0) -> Constraints:
         """The schema's constraints on a valid value, `$ref` followed."""
@@ -335,6 +348,21 @@ def _with_subtypes(model: Model, children: dict[str, list[Model]]) -> Model:
         return model
     unique = dict(sorted(found, reverse=True))  # a value claimed twice: the first name
     return dataclasses.replace(model, subtypes=tuple(sorted(unique.items())))
+
+
+def xml_name(schema: Any) -> XmlName:
+    """A schema's own `xml` object (not one behind a `$ref`: a property named by reference is
+    named after the property), its values kept only when they have the type Swagger gives.
+    """
+    xml = schema.get("xml") if isinstance(schema, dict) else None
+    if not isinstance(xml, dict):
+        return NO_XML
+    text = {key: xml.get(key) for key in ("name", "namespace", "prefix")}
+    return XmlName(
+        **{key: value for key, value in text.items() if isinstance(value, str)},
+        attribute=xml.get("attribute") is True,
+        wrapped=xml.get("wrapped") is True,
+    )
 
 
 def _client_name(schema: Any) -> str | None:

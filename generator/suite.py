@@ -28,7 +28,7 @@ from generator.examples import (
     PagerCase,
     credential_values,
 )
-from generator.model import Api
+from generator.model import Api, ModelType, is_xml
 from generator.printer import (
     Assign,
     Entry,
@@ -38,6 +38,7 @@ from generator.printer import (
     call,
     literal,
 )
+from generator.xmlform import XmlForms, xml_document
 
 # The methods the generated transport retries by itself: the runtime's IDEMPOTENT_METHODS (a
 # test keeps the two equal; the generator does not import the runtime, which needs httpx).
@@ -117,7 +118,12 @@ def reply_node(case: OperationCase) -> Node:
 
 
 def error_node(error: ErrorCase) -> Node:
-    extra = () if error.has_body else ("has_body=False",)
+    extra: tuple[Node, ...] = () if error.has_body else ("has_body=False",)
+    if error.body is not None:
+        extra += (
+            keyword("body", literal(error.body)),
+            keyword("parsed", expression(error.parsed)),
+        )
     description = literal(error.description)
     error_class = f"errors.{error.class_name}"
     return call("Error", str(error.status), error_class, description, *extra)
@@ -142,8 +148,8 @@ def pages_node(case: OperationCase, pager: PagerCase) -> Node:
     return call("Pages", *items)
 
 
-def row(case: OperationCase) -> Node:
-    """The table row of one operation's example exchange."""
+def row(case: OperationCase, xml: Node | None = None) -> Node:
+    """The table row of one operation's example exchange (and its XML one, `xml`)."""
     op, request = case.operation, case.request
     items: list[Node] = [
         keyword("name", literal(op.method_name)),
@@ -177,6 +183,8 @@ def row(case: OperationCase) -> Node:
         items.append(keyword("interim_statuses", literal(op.interim_statuses)))
     if op.deprecated:
         items.append(keyword("deprecated", "True"))
+    if xml is not None:
+        items.append(keyword("xml", xml))
     if case.left_out is not None:
         items.append(keyword("left_out", literal(case.left_out.reason)))
     return call("Case", *items)
@@ -215,6 +223,7 @@ class TestsView:
 
     api: Api
     with_async: bool = True
+    forms: XmlForms | None = None  # the package's XML forms, when it speaks XML
 
     @property
     def client_classes(self) -> list[str]:
@@ -283,9 +292,43 @@ class TestsView:
     @cached_property
     def cases_table(self) -> Node:
         """`CASES: list[Case[Client]] = [...]`, a row per operation."""
-        rows = tuple(row(case) for case in self.operation_cases)
+        rows = tuple(row(case, self._xml(case)) for case in self.operation_cases)
         annotation = f"list[Case[{self.client_type}]]"
         return Assign("CASES", annotation, Group("[", rows, "]"))
+
+    def _xml(self, case: OperationCase) -> Node | None:
+        """`XmlExchange(...)`: the operation's exchange in XML, when it offers XML: the
+        headers and body the client must send with data_format="xml", and the result's XML
+        (written from the forms by the generator, apart from the runtime's to_xml)."""
+        found = self.forms.operation(case.operation) if self.forms else None
+        if found is None or case.refused_header or case.left_out:
+            return None
+        assert self.forms is not None
+        items: list[Node] = []
+        accept = next(filter(is_xml, found.produces), case.operation.accept)
+        items.append(keyword("accept", literal(accept)))
+        body = case.request.body
+        if found.consumes and found.body_model and body.kind == "json":
+            sent = next(filter(is_xml, found.consumes))
+            document = xml_document(self.forms.forms, found.body_model, body.value)
+            items += [
+                keyword("content_type", literal(sent)),
+                keyword("body", literal(document)),
+            ]
+        success = case.operation.success_responses
+        result = success[0].type if success else None
+        if (
+            found.produces
+            and isinstance(result, ModelType)
+            and case.response_kind == "json"
+        ):
+            reply = xml_document(self.forms.forms, result.name, case.response_body)
+            items.append(keyword("reply", literal(reply)))
+        return call("XmlExchange", *items)
+
+    @property
+    def speaks_xml(self) -> bool:
+        return self._any(lambda case: self._xml(case) is not None)
 
     # -- the test functions that have rows -------------------------------------------------
 
@@ -382,19 +425,24 @@ class TestsView:
             harness |= {"last_request", "sent_header"}
         if self.error_bodies or self.bodiless_errors:
             harness.add("error_params")
-        if self.error_bodies:
-            harness.add("ERROR_BODY")
         if self.interim:
             harness |= {"WireHeaders", "interim_params"}
         if self.retried or self.not_retried:
             harness.add("named")
         if self.chained:
             harness.add("chain")
+        if self.speaks_xml:
+            harness.add("XmlExchange")
         package = set(self.client_classes)
         if self.sendable:
             package.add("errors")  # every sendable row names its error classes
         if any(
-            constructed(case.arguments, case.result, case.pager)
+            constructed(
+                case.arguments,
+                case.result,
+                case.pager,
+                *(error.parsed for error in case.errors),
+            )
             for case in self.operation_cases
         ):
             package.add("models")

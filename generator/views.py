@@ -43,6 +43,7 @@ from generator.printer import (
     top_level_split,
 )
 from generator.suite import TestsView
+from generator.xmlform import ModelForm, OperationXml, XmlForms, XmlNodeSpec
 
 RUNTIME = types.RUNTIME
 ERRORS = ".errors"
@@ -191,6 +192,7 @@ class OperationView:
     api: Api
     alias: ReturnAlias | None
     flavour: Flavour = SYNC
+    xml: OperationXml | None = None  # the XML it speaks; None: JSON only
 
     @property
     def name(self) -> str:
@@ -320,7 +322,20 @@ class OperationView:
     @cached_property
     def request_arguments(self) -> list[tuple[str, Node]]:
         """(keyword, value) of the Transport.request call, besides the decoders."""
-        return _request_arguments(self.operation)
+        arguments = _request_arguments(self.operation)
+        if self.xml is not None:
+            formats = [
+                Prefixed(f"{direction}=", tuple_node(types_))
+                for direction, types_ in (
+                    ("consumes", self.xml.consumes),
+                    ("produces", self.xml.produces),
+                )
+                if types_
+            ]
+            arguments.append(("formats", call("Formats", *formats)))
+            if self.xml.body_model:
+                arguments.append(("body_model", self.xml.body_model))
+        return arguments
 
     @property
     def request_return(self) -> Node:
@@ -338,10 +353,28 @@ class OperationView:
         )
 
     @property
-    def _maps(self) -> tuple[Node, Node]:
-        return Prefixed("responses=", self.response_map), Prefixed(
-            "errors=", self.error_map
-        )
+    def _maps(self) -> tuple[Node, ...]:
+        maps = [
+            Prefixed("responses=", self.response_map),
+            Prefixed("errors=", self.error_map),
+        ]
+        if self.error_decoders:
+            entries = tuple(
+                Entry(escape.py_literal(status), decoder_call(code.text))
+                for status, code in self.error_decoders
+            )
+            maps.append(Prefixed("error_bodies=", Group("{", entries, "}")))
+        return tuple(maps)
+
+    @cached_property
+    def error_decoders(self) -> list[tuple[str, Code]]:
+        """The decoders of the error responses documented with a schema (JSON, not a file),
+        which parse an error's body into `ApiError.body`."""
+        return [
+            (r.status, types.response_decoder(r.type))
+            for r in self.operation.error_responses
+            if r.type is not None and r.type != ScalarType("bytes")
+        ]
 
     @cached_property
     def decoders(self) -> list[tuple[str, Code]]:
@@ -416,7 +449,12 @@ class OperationView:
         needs = union(part.imports for part in self.parameters)
         if any(p.double_encoded for p in self.operation.parameters):
             needs |= Imports.of(RUNTIME, "encoded_once")
+        if self.xml is not None:
+            needs |= Imports.of(RUNTIME, "Formats")
+            if self.xml.body_model:
+                needs |= Imports.of(MODELS, self.xml.body_model)
         needs |= union(code.imports for _, code in self.decoders)
+        needs |= union(code.imports for _, code in self.error_decoders)
         needs |= self.return_type.imports if self.alias is None else NO_IMPORTS
         if self.deprecated:
             needs |= Imports.modules("warnings")
@@ -504,6 +542,11 @@ def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
     return arguments
 
 
+def tuple_node(items: Iterable[str]) -> Group:
+    """A tuple of string literals (`("a",)` for one)."""
+    return Group("(", tuple(map(escape.py_literal, items)), ")", one_tuple=True)
+
+
 def _free_name(choices: tuple[str, str], taken: set[str]) -> str:
     """The first choice no parameter uses, else the last with underscores added."""
     name = next((choice for choice in choices if choice not in taken), choices[-1])
@@ -518,6 +561,16 @@ class ClientView:
 
     api: Api
     io: Flavour = SYNC
+    forms: XmlForms | None = None  # the package's XML forms (else worked out here)
+
+    @cached_property
+    def xml_forms(self) -> XmlForms:
+        return self.forms or XmlForms(self.api)
+
+    @property
+    def speaks_xml(self) -> bool:
+        """Whether the client takes `data_format`: some operation offers XML."""
+        return any(view.xml for view in self.operations)
 
     @property
     def class_name(self) -> str:
@@ -554,7 +607,7 @@ class ClientView:
 
     @property
     def docstring(self) -> str:
-        return docs.client_doc(self.api, self.io.is_async)
+        return docs.client_doc(self.api, self.io.is_async, self.speaks_xml)
 
     @property
     def module_docstring(self) -> str:
@@ -588,7 +641,13 @@ class ClientView:
     @cached_property
     def operations(self) -> list[OperationView]:
         return [
-            OperationView(op, self.api, self._aliases.get(op.method_name), self.io)
+            OperationView(
+                op,
+                self.api,
+                self._aliases.get(op.method_name),
+                self.io,
+                self.xml_forms.operation(op),
+            )
             for op in self.api.operations
         ]
 
@@ -608,6 +667,8 @@ class ClientView:
         always |= Imports.of(ERRORS, "ERRORS_BY_STATUS")
         if self.aliases:
             always |= Imports.of("typing", "TypeAlias")
+        if self.speaks_xml:
+            always |= Imports.of("typing", "Literal")
         needs = union(view.imports for view in self.credentials)
         needs |= union(view.imports for view in self.operations)
         needs |= union(alias.annotation.imports for alias in self.aliases)
@@ -697,6 +758,9 @@ class FieldView:
 class ModelView:
     model: Model
     api: Api
+    xml: ModelForm | None = (
+        None  # its XML form, when the spec speaks XML and it has one
+    )
 
     @property
     def name(self) -> str:
@@ -704,7 +768,43 @@ class ModelView:
 
     @property
     def base_class(self) -> str:
-        return self.model.base or "ApiModel"
+        return self.model.base or ("XmlModel" if self.xml else "ApiModel")
+
+    @property
+    def xml_shape(self) -> Node | None:
+        """`XML_SHAPE: ClassVar[XmlShape] = XmlShape(...)`: the model's XML form as data for
+        the runtime's XmlModel.from_xml and to_xml."""
+        if self.xml is None:
+            return None
+        fields = tuple(
+            call("XmlField", escape.py_literal(attr), _xml_node(node))
+            for attr, _, node in self.xml.fields
+        )
+        arguments: list[Node] = [
+            _xml_node(self.xml.element),
+            Group("(", fields, ")", one_tuple=True),
+        ]
+        discriminator = next(
+            (
+                f.python_name
+                for f in self.model.fields
+                if f.wire_name == self.discriminator
+            ),
+            None,
+        )
+        if discriminator and self.subtypes:
+            subtypes = tuple(
+                Group("(", (escape.py_literal(v), escape.py_literal(c)), ")")
+                for v, c in self.subtypes
+            )
+            arguments.append(
+                Prefixed("discriminator=", escape.py_literal(discriminator))
+            )
+            arguments.append(
+                Prefixed("subtypes=", Group("(", subtypes, ")", one_tuple=True))
+            )
+        shape = call("XmlShape", *arguments)
+        return Assign("XML_SHAPE", "ClassVar[XmlShape]", shape)
 
     @property
     def is_root(self) -> bool:
@@ -766,11 +866,34 @@ class ModelView:
 
     @property
     def imports(self) -> Imports:
-        needs = Imports.of(RUNTIME, "ApiModel", "expect_object", "serialize")
+        needs = Imports.of(RUNTIME, "expect_object", "serialize")
+        if self.base_class == "ApiModel":
+            needs |= Imports.of(RUNTIME, "ApiModel")
         needs |= Imports.of("dataclasses", "dataclass", "field") | Imports.of(
             "typing", "Any"
         )
+        if self.xml:
+            needs |= Imports.of(RUNTIME, "XmlField", "XmlModel", "XmlNode", "XmlShape")
+            needs |= Imports.of("typing", "ClassVar")
         return needs | union(view.imports for view in self.fields)
+
+
+def _xml_node(node: XmlNodeSpec) -> Node:
+    """`XmlNode("name", kind=..., ...)` with the values that are not the defaults."""
+    arguments: list[Node] = [escape.py_literal(node.name)]
+    for key in ("kind", "of", "namespace", "prefix"):
+        value = getattr(node, key)
+        if value != getattr(NODE_DEFAULTS, key):
+            arguments.append(Prefixed(f"{key}=", escape.py_literal(value)))
+    for key in ("attribute", "wrapped"):
+        if getattr(node, key):
+            arguments.append(f"{key}=True")
+    if node.item is not None:
+        arguments.append(Prefixed("item=", _xml_node(node.item)))
+    return call("XmlNode", *arguments)
+
+
+NODE_DEFAULTS = XmlNodeSpec("")
 
 
 @dataclass(frozen=True)
@@ -819,8 +942,16 @@ class ModelsView:
         return [EnumView(enum) for enum in self.api.enums]
 
     @cached_property
+    def xml_forms(self) -> XmlForms:
+        return XmlForms(self.api)
+
+    @cached_property
     def models(self) -> list[ModelView]:
-        return [ModelView(model, self.api) for model in self.api.models]
+        forms = self.xml_forms.forms
+        return [
+            ModelView(model, self.api, forms.get(model.name))
+            for model in self.api.models
+        ]
 
     @property
     def names(self) -> list[str]:
@@ -892,12 +1023,14 @@ class PackageView:
 
     @cached_property
     def client(self) -> ClientView:
-        return ClientView(self.api)
+        return ClientView(self.api, forms=self.models.xml_forms)
 
     @cached_property
     def clients(self) -> list[ClientView]:
         """The sync client, and the async one unless it is left out (`--no-async`)."""
-        return [self.client, *([ClientView(self.api, ASYNC)] * self.with_async)]
+        forms = self.models.xml_forms
+        async_client = [ClientView(self.api, ASYNC, forms)] * self.with_async
+        return [self.client, *async_client]
 
     def client_for(self, path: str) -> ClientView:
         """The client whose module the template renders to `path`."""
@@ -913,7 +1046,7 @@ class PackageView:
 
     @cached_property
     def tests(self) -> TestsView:
-        return TestsView(self.api, self.with_async)
+        return TestsView(self.api, self.with_async, self.models.xml_forms)
 
     @property
     def name(self) -> str:

@@ -857,7 +857,7 @@ def test_the_committed_package_carries_its_api_record_and_reference() -> None:
 def test_api_md_lists_every_option_of_the_client_constructor() -> None:
     import inspect
 
-    from generator.apidoc import OPTIONS
+    from generator.apidoc import OPTIONS, XML_OPTION
 
     sys_path = str(ROOT / "generated")
     import sys
@@ -872,4 +872,6 @@ def test_api_md_lists_every_option_of_the_client_constructor() -> None:
         for name, p in inspect.signature(TwilioClient).parameters.items()
         if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "auth"
     ]
-    assert keywords == [name for name, *_ in OPTIONS]
+    assert keywords == [name for name, *_ in (*OPTIONS, XML_OPTION)]  # Twilio: XML too
+    api_md = (ROOT / "generated" / "twilio_connector" / "API.md").read_text()
+    assert all(f"| `{name}` |" in api_md for name in keywords)

@@ -48,6 +48,39 @@ def test_an_error_status_gets_the_class_registered_for_it() -> None:
     assert str(error) == '404 No such message: {"code": 20404}'
 
 
+def code_of(data: object) -> int:
+    """A decoder standing for a generated model's from_dict."""
+    if not isinstance(data, dict) or not isinstance(data.get("code"), int):
+        raise _runtime.DecodeError("no code")
+    return data["code"]
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "body"),
+    [
+        (404, b'{"code": 20404}', 20404),  # the status's own schema
+        (400, b'{"code": 21211}', 21211),  # no schema of its own: default's
+        (409, b'{"code": 1}', None),  # documented without a schema: none
+        (404, b'{"message": "no code"}', None),  # does not fit the schema
+        (404, b"<html>not json</html>", None),
+        (404, b"", None),
+    ],
+)
+def test_an_error_body_is_parsed_with_the_schema_documented_for_its_status(
+    status: int, content: bytes, body: int | None
+) -> None:
+    error = _runtime.error_for_status(
+        _response(status, content),
+        {"404": "Not found", "409": "Conflict", "default": "Failed"},
+        content,
+        1000,
+        error_classes={},
+        decoders={"404": code_of, "default": code_of},
+    )
+    assert error.body == body
+    assert error.text == content.decode()  # the body as received, parsed or not
+
+
 def test_an_unregistered_status_is_an_api_error_described_by_default_then_by_http() -> (
     None
 ):

@@ -27,6 +27,7 @@ import os
 import random
 import re
 import ssl
+import sys
 import time
 import uuid
 from collections.abc import (
@@ -37,13 +38,18 @@ from collections.abc import (
     Iterator,
     Mapping,
 )
-from typing import Any, BinaryIO, Generic, Literal, TypeVar
+from typing import Any, BinaryIO, ClassVar, Generic, Literal, TypeVar
 from urllib.parse import quote, urlencode
+from xml.etree import ElementTree
+from xml.parsers import expat
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import httpcore
 import httpx
 
 JSON = "application/json"  # the Accept header of an operation that produces JSON
+XML_MEDIA_TYPES = ("application/xml", "text/xml")
 logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
@@ -96,6 +102,9 @@ class UnexpectedResponseError(ConnectorError):
 
 class ApiError(ConnectorError):
     """An error status. `description` is the spec's text for it, else the HTTP reason phrase.
+    `body` is the body parsed with the schema the operation documents for the status (a model),
+    None when it documents none or the body does not fit it; `text` and `json` are the body
+    as received.
 
     The generated `errors` module subclasses it once per documented status.
     """
@@ -109,6 +118,7 @@ class ApiError(ConnectorError):
         json: Any,
         headers: httpx.Headers,
         secrets: Iterable[str] = (),
+        body: Any = None,
     ) -> None:
         summary = brief(text, secrets)
         super().__init__(
@@ -119,6 +129,7 @@ class ApiError(ConnectorError):
         self.text = text
         self.json = json
         self.headers = headers
+        self.body = body
 
 
 def brief(text: str, secrets: Iterable[str] = (), length: int = BRIEF_LENGTH) -> str:
@@ -149,14 +160,17 @@ def error_for_status(
     *,
     error_classes: Mapping[int, type[ApiError]],
     secrets: Iterable[str] = (),
+    decoders: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> ApiError:
     """The error for a response, described by the operation's documented responses, of the
-    class `error_classes` gives its status (else ApiError).
+    class `error_classes` gives its status (else ApiError), its body parsed by the decoder of
+    the response documented for the status (else of `default`) when there is one.
 
     Of a body longer than `limit` bytes, `text` keeps `limit` bytes, marked, and `json` is None.
     The message shows the body's start with the `secrets` hidden.
     """
     status = response.status_code
+    documented = str(status) if str(status) in descriptions else "default"
     description = (
         descriptions.get(str(status))
         or descriptions.get("default")
@@ -164,8 +178,15 @@ def error_for_status(
     )
     text = body_text(response, content[:limit])
     body = None
+    decoder = (decoders or {}).get(documented)
+    model = None
     if len(content) > limit:
         text += f"\n[truncated: the body was longer than {limit} bytes]"
+    elif content and is_xml_type(response.headers.get("Content-Type")):
+        reader = xml_reader(decoder) if decoder else None
+        if reader is not None:
+            model = _decoded(reader, content)
+        decoder = None  # the XML read, or kept as text: never parsed as JSON
     elif content:
         try:
             body = json.loads(content)
@@ -179,7 +200,16 @@ def error_for_status(
         json=body,
         headers=response.headers,
         secrets=secrets,
+        body=model if decoder is None or body is None else _decoded(decoder, body),
     )
+
+
+def _decoded(decoder: Callable[[Any], T], data: Any) -> T | None:
+    """An error body as its schema reads it, or None when it does not fit the schema."""
+    try:
+        return decoder(data)
+    except DecodeError:
+        return None
 
 
 class ApiModel:
@@ -548,12 +578,25 @@ class _Response(Generic[T]):
             return self._decoder(self.content)
         # a page reached through a next-page link says so
         where = "the page the next-page link named: " if self.trail else ""
+        if is_xml_type(self.headers.get("Content-Type")):
+            return self._parse_xml(where)
         try:
             data = parse_json_body(self.content)
         except ValueError as error:
             raise self.unexpected(where + str(error)) from None
         try:
             return self._decoder(data)
+        except DecodeError as error:
+            raise self.unexpected(where + str(error)) from None
+
+    def _parse_xml(self, where: str) -> T:
+        reader = xml_reader(self._decoder)
+        if reader is None:
+            raise self.unexpected(
+                where + "the body is XML, and the documented schema has no XML form"
+            )
+        try:
+            return reader(self.content)
         except DecodeError as error:
             raise self.unexpected(where + str(error)) from None
 
@@ -734,6 +777,380 @@ def json_depth(data: Any) -> int:
         deepest = max(deepest, depth)
         stack.extend((item, depth + 1) for item in values)
     return deepest
+
+
+MAX_XML_DEPTH = MAX_JSON_DEPTH  # nesting of an XML body's elements; deeper is refused
+
+
+class _XmlRefusal(Exception):
+    """Raised from inside expat's handlers: stops the parse where the document is refused."""
+
+
+def parse_xml_body(content: bytes) -> ElementTree.Element:
+    """The root element of an XML body; ValueError, in words, when it is not well-formed XML
+    (invalid UTF-8 included), nests deeper than MAX_XML_DEPTH, or declares a DOCTYPE.
+
+    Expat is driven with handlers that refuse: a DOCTYPE is refused when it opens, before its
+    internal subset is read, so no entity is ever declared, let alone expanded, and nothing
+    external is fetched; parameter entities are never parsed. Elements are named
+    `{namespace}local` as ElementTree names them.
+    """
+    builder = ElementTree.TreeBuilder()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def refuse(*_: object) -> None:
+        raise _XmlRefusal("the body declares a DOCTYPE (refused: no DTD, no entities)")
+
+    def refuse_external(*_: str | None) -> int:
+        raise _XmlRefusal("the body refers to an external entity (refused)")
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _XmlRefusal(f"the body nests deeper than {MAX_XML_DEPTH} levels")
+        named = {_clark(key): value for key, value in attributes.items()}
+        builder.start(_clark(name), named)
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+        builder.end(_clark(name))
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse_external
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = builder.data
+    try:
+        parser.Parse(content, True)
+    except _XmlRefusal as refusal:
+        raise ValueError(str(refusal)) from None
+    except expat.ExpatError as error:
+        where = f"line {error.lineno}, column {error.offset + 1}"
+        reason = expat.ErrorString(error.code)
+        raise ValueError(
+            f"the body is not well-formed XML ({reason}, {where})"
+        ) from None
+    return builder.close()
+
+
+def _clark(name: str) -> str:
+    """expat's `namespace}local` as ElementTree's `{namespace}local`."""
+    return "{" + name if "}" in name else name
+
+
+# -- XML: a model's element, read and written by the schema's `xml` metadata ------------------
+
+XML_SCALARS = ("str", "int", "float", "bool", "any")
+
+
+@dataclasses.dataclass(frozen=True)
+class XmlNode:
+    """How one value is written in XML: an element (or an attribute) and what it holds.
+
+    `kind` is a scalar (XML_SCALARS), "enum" or "model" (of the class `of`), "list" (of
+    `item`, one element each, inside an element named `name` when `wrapped`) or "dict" (one
+    child element per key, holding `item`).
+    """
+
+    name: str
+    kind: str = "str"
+    of: str = ""  # the enum or model class, in the models module
+    namespace: str = ""
+    prefix: str = ""
+    attribute: bool = False
+    wrapped: bool = False
+    item: XmlNode | None = None
+
+    @property
+    def tag(self) -> str:
+        return f"{{{self.namespace}}}{self.name}" if self.namespace else self.name
+
+
+@dataclasses.dataclass(frozen=True)
+class XmlField:
+    """A model field (its attribute name) and its XML node."""
+
+    attr: str
+    node: XmlNode
+
+
+@dataclasses.dataclass(frozen=True)
+class XmlShape:
+    """A model's XML form: its own element, its fields in schema order, and for a polymorphic
+    model the attribute naming the subtype and the subtype classes by value."""
+
+    element: XmlNode
+    fields: tuple[XmlField, ...]
+    discriminator: str = ""  # the attribute name of the discriminator field
+    subtypes: tuple[tuple[str, str], ...] = ()
+
+
+M = TypeVar("M", bound="XmlModel")
+
+
+class XmlModel(ApiModel):
+    """A model with an XML form: `from_xml` and `to_xml`, by its class's XML_SHAPE."""
+
+    XML_SHAPE: ClassVar[XmlShape]
+
+    @classmethod
+    def from_xml(  # noqa: PYI019 (typing.Self is Python 3.11; the runtime runs on 3.10)
+        cls: type[M], data: bytes | str
+    ) -> M:
+        """Read the model's XML document. Text that is the canonical form of the schema's
+        scalar type is converted (`3`, `true`); any other text is kept as received. Elements
+        the schema does not name are kept and written back by `to_xml` (not by `to_dict`).
+        DecodeError when the document is not XML, is refused (see parse_xml_body), or is not
+        this model's element."""
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            root = parse_xml_body(content)
+        except ValueError as error:
+            raise DecodeError(str(error)) from None
+        if root.tag != cls.XML_SHAPE.element.tag:
+            raise DecodeError(
+                f"expected the element {cls.XML_SHAPE.element.tag!r}, got {root.tag!r}"
+            )
+        return _read_model(cls, root)
+
+    def to_xml(self) -> bytes:
+        """The model's XML document in UTF-8: its element, the fields the schema names in
+        schema order (attributes first), then the unknown elements it was read with; text and
+        attribute values escaped, namespaces declared with their prefixes."""
+        shape = type(self).XML_SHAPE
+        parts: list[str] = []
+        _write(parts, shape.element, self, declared={})
+        return "".join(parts).encode("utf-8")
+
+
+def _model_class(model: type[XmlModel], name: str) -> type[XmlModel]:
+    found: type[XmlModel] = getattr(sys.modules[model.__module__], name)
+    return found
+
+
+def _children(element: ElementTree.Element, node: XmlNode) -> list[ElementTree.Element]:
+    return [child for child in element if child.tag == node.tag]
+
+
+def _read_model(cls: type[M], element: ElementTree.Element) -> M:
+    shape = cls.XML_SHAPE
+    values: dict[str, Any] = {field_.attr: UNSET for field_ in shape.fields}
+    used: set[int] = set()
+    for field_ in shape.fields:
+        node = field_.node
+        if node.attribute:
+            key = node.tag
+            if key in element.attrib:
+                values[field_.attr] = _scalar(element.attrib[key], node.kind)
+            continue
+        if node.kind == "list":
+            assert node.item is not None
+            holders = _children(element, node) if node.wrapped else [element]
+            if node.wrapped and not holders:
+                continue
+            items = _children(holders[0], node.item)
+            if not node.wrapped and not items:
+                continue
+            used.update(id(e) for e in holders[:1] if node.wrapped)
+            used.update(id(e) for e in items)
+            values[field_.attr] = [_read_value(cls, e, node.item) for e in items]
+            continue
+        found = _children(element, node)
+        if found:
+            used.add(id(found[0]))
+            values[field_.attr] = _read_value(cls, found[0], node)
+    if shape.discriminator and isinstance(values[shape.discriminator], str):
+        subtype = dict(shape.subtypes).get(values[shape.discriminator])
+        if subtype is not None and subtype != cls.__name__:
+            sub: M = _read_model(_model_class(cls, subtype), element)  # type: ignore[assignment]
+            return sub
+    construct: Callable[..., M] = cls  # a generated dataclass: keyword arguments
+    instance = construct(**values, additional_properties={})
+    instance._xml_unknown = [e for e in element if id(e) not in used]  # type: ignore[attr-defined]
+    return instance
+
+
+def _read_value(
+    model: type[XmlModel], element: ElementTree.Element, node: XmlNode
+) -> Any:
+    if node.kind == "model":
+        return _read_model(_model_class(model, node.of), element)
+    if node.kind == "dict":
+        assert node.item is not None
+        return {
+            child.tag: _read_value(model, child, node.item)
+            for child in element
+            if "}" not in child.tag
+        }
+    if node.kind == "enum":
+        return known_value(getattr(sys.modules[model.__module__], node.of))(
+            element.text or ""
+        )
+    return _scalar(element.text or "", node.kind)
+
+
+def _scalar(text: str, kind: str) -> Any:
+    """The tolerant reader's rule: text that is the canonical form of the type is converted,
+    so that writing it back gives the same text; any other text is kept as received."""
+    value: Any = text
+    if kind == "bool" and text in ("true", "false"):
+        value = text == "true"
+    elif kind == "int":
+        try:
+            value = int(text)
+        except ValueError:
+            return text
+    elif kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            return text
+    return value if _text(value) == text else text
+
+
+def _text(value: Any) -> str:
+    """A scalar as XML text: booleans as `true`/`false`, numbers as Python writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _write(
+    parts: list[str], node: XmlNode, value: Any, declared: dict[str, str]
+) -> None:
+    """Append the element `node` names for `value`: a model's attributes and members, a
+    map's entries, a wrapped list's items, or a scalar's escaped text."""
+    declared = dict(declared)
+    name = _prefixed(node)
+    attributes: list[tuple[str, str]] = []
+    if node.namespace and declared.get(node.prefix) != node.namespace:
+        declared[node.prefix] = node.namespace
+        key = f"xmlns:{node.prefix}" if node.prefix else "xmlns"
+        attributes.append((key, node.namespace))
+    members: list[tuple[XmlNode, Any]] = []
+    unknown: list[ElementTree.Element] = []
+    _check_kind(node, value)
+    if isinstance(value, XmlModel):
+        for field_ in type(value).XML_SHAPE.fields:
+            item = getattr(value, field_.attr)
+            if item is UNSET or item is None:
+                continue
+            if field_.node.attribute:
+                attributes.append((_prefixed(field_.node), _xml_text(_text(item))))
+            else:
+                members.append((field_.node, item))
+        unknown = getattr(value, "_xml_unknown", [])
+    elif isinstance(value, dict):
+        assert node.item is not None
+        members = [
+            (dataclasses.replace(node.item, name=k), v) for k, v in value.items()
+        ]
+    elif isinstance(value, list):
+        assert node.item is not None
+        members = [(node.item, item) for item in value]
+    parts.append("<" + name)
+    parts += [f" {key}={quoteattr(text)}" for key, text in attributes]
+    if isinstance(value, (XmlModel, dict, list)):
+        if not members and not unknown:
+            parts.append("/>")
+            return
+        parts.append(">")
+        for member, item in members:
+            _write_member(parts, member, item, declared)
+        parts += [ElementTree.tostring(e, encoding="unicode") for e in unknown]
+    else:
+        parts.append(">" + xml_escape(_xml_text(_text(value))))
+    parts.append(f"</{name}>")
+
+
+def _check_kind(node: XmlNode, value: Any) -> None:
+    """A value kept as received that is not what the schema says (an object where it says
+    an array) has no XML form: TypeError."""
+    if node.kind in XML_SCALARS and isinstance(value, XmlModel):
+        return  # the document's own element
+    expected: type | tuple[type, ...] = {
+        "list": list,
+        "dict": dict,
+        "model": XmlModel,
+    }.get(node.kind, (str, int, float, bool, enum.Enum))
+    if not isinstance(value, expected):
+        raise TypeError(
+            f"{node.name!r} holds a {type(value).__name__}, which its schema gives no XML"
+            " form"
+        )
+
+
+def _write_member(
+    parts: list[str], node: XmlNode, value: Any, declared: dict[str, str]
+) -> None:
+    """A member's elements: an unwrapped list's items side by side, else one element."""
+    _check_kind(node, value)
+    if node.kind == "list" and not node.wrapped:
+        assert node.item is not None
+        for item in value:
+            _write(parts, node.item, item, declared)
+    else:
+        _write(parts, node, value, declared)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can carry, else ValueError: it has no form for most control characters."""
+    found = _NOT_XML.search(text)
+    if found:
+        raise ValueError(f"{found.group()!r} cannot be written in XML")
+    return text
+
+
+def _prefixed(node: XmlNode) -> str:
+    return f"{node.prefix}:{node.name}" if node.prefix else node.name
+
+
+def is_xml_type(media_type: str | None) -> bool:
+    """`application/xml`, `text/xml` or any `*/*+xml` (parameters ignored): not every type
+    naming xml (an office document's `...openxmlformats...` is binary)."""
+    base = (media_type or "").split(";")[0].strip().lower()
+    return base in XML_MEDIA_TYPES or base.endswith("+xml")
+
+
+@dataclasses.dataclass(frozen=True)
+class Formats:
+    """The JSON and XML media types an operation consumes and produces, in spec order, for an
+    operation that offers XML: the client's `data_format` picks among them per direction.
+    """
+
+    consumes: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ()
+
+    @staticmethod
+    def chosen(offered: tuple[str, ...], preferred: str) -> str | None:
+        """XML when it is all that is offered or what is preferred and offered, else the
+        first other type; None when nothing is offered."""
+        xml = [t for t in offered if is_xml_type(t)]
+        other = [t for t in offered if not is_xml_type(t)]
+        if xml and (not other or preferred == "xml"):
+            return xml[0]
+        return other[0] if other else None
+
+
+def xml_reader(decoder: Callable[[Any], T]) -> Callable[[bytes], T] | None:
+    """The XML twin of a JSON decoder: a model class's `from_xml` for its `from_dict`, when
+    the model has an XML form; None for any other decoder (a list, a scalar)."""
+    owner = getattr(decoder, "__self__", None)
+    if isinstance(owner, type) and issubclass(owner, XmlModel):
+        reader: Callable[[bytes], T] = owner.from_xml  # type: ignore[assignment]
+        return reader
+    return None
 
 
 def page_key(url: httpx.URL, ignored: frozenset[str] = frozenset()) -> str:
@@ -939,6 +1356,14 @@ class _Refusal(Exception):
         self.reason = reason
 
 
+def _xml_document(value: Any, model: type[XmlModel]) -> bytes:
+    """A body parameter's XML: the model's own, or that of the model a plain dict describes."""
+    if not isinstance(value, XmlModel):
+        value = model.from_dict(encode(value))
+    assert isinstance(value, XmlModel)
+    return value.to_xml()
+
+
 def _reading_failure(error: Exception, status_code: int) -> ConnectorError:
     """The error to raise, once out of the `except` block (so that nothing chains to the
     httpx error, whose chain holds the URL), for a failure while a body was read."""
@@ -1054,6 +1479,7 @@ class TransportCore(Generic[HTTPClient]):
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
         stream: bool = False,
+        data_format: str = "json",
     ) -> None:
         try:
             url = httpx.URL(base_url)
@@ -1071,6 +1497,7 @@ class TransportCore(Generic[HTTPClient]):
         self.max_pages = max_pages
         self.attempt_timeout = attempt_timeout
         self.stream = stream  # success bodies left unread, for RawResponse.iter_bytes
+        self.data_format = data_format  # "xml": XML where an operation offers both
         self._credentials = credentials
         self._user_agent = user_agent
         self._error_classes = error_classes
@@ -1086,6 +1513,8 @@ class TransportCore(Generic[HTTPClient]):
             raise ValueError("max_retries must be 0 or more")
         if self.max_pages < 1:
             raise ValueError("max_pages must be 1 or more")
+        if self.data_format not in ("json", "xml"):
+            raise ValueError('data_format must be "json" or "xml"')
 
     def with_options(  # noqa: PYI019 (typing.Self is Python 3.11; the runtime runs on 3.10)
         self: Core,
@@ -1096,6 +1525,7 @@ class TransportCore(Generic[HTTPClient]):
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
         stream: bool | None = None,
+        data_format: str | None = None,
     ) -> Core:
         """A transport with other options over the same connection pool (which it never
         closes), keeping this one's `sleep`. Options not given keep their values."""
@@ -1113,6 +1543,8 @@ class TransportCore(Generic[HTTPClient]):
             other.attempt_timeout = attempt_timeout
         if stream is not None:
             other.stream = stream
+        if data_format is not None:
+            other.data_format = data_format
         other._check()
         return other
 
@@ -1141,8 +1573,15 @@ class TransportCore(Generic[HTTPClient]):
         content_type: str = "application/octet-stream",
         security: Iterable[Iterable[str]] = (),
         accept: str = JSON,
+        formats: Formats | None = None,
+        body_model: type[XmlModel] | None = None,
     ) -> Outgoing:
-        """The request an operation's method describes, authenticated."""
+        """The request an operation's method describes, authenticated. An operation that
+        offers XML gives its `formats` (and the class of its body, `body_model`): the body and
+        the Accept header follow `data_format` where it offers both."""
+        sends = Formats.chosen(formats.consumes, self.data_format) if formats else None
+        if formats:
+            accept = Formats.chosen(formats.produces, self.data_format) or accept
         request_headers = self._headers(headers, accept)
         query = list(query)
         auth = self._authenticate(security, request_headers, query)
@@ -1151,7 +1590,11 @@ class TransportCore(Generic[HTTPClient]):
         if query_string:
             url = f"{url}?{query_string}"
         body = None
-        if json_body is not UNSET and json_body is not None:
+        if json_body is not UNSET and json_body is not None and is_xml_type(sends):
+            assert sends is not None and body_model is not None
+            request_headers.setdefault("Content-Type", sends)
+            body = _xml_document(json_body, body_model)
+        elif json_body is not UNSET and json_body is not None:
             request_headers.setdefault("Content-Type", "application/json")
             body = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
         elif content is not None:
@@ -1251,6 +1694,7 @@ class TransportCore(Generic[HTTPClient]):
         content: bytes | None,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None = None,
     ) -> Callable[[Any], T]:
         """The decoder of the last attempt's success; else the error it raises."""
         if failure is not None or response is None:
@@ -1268,6 +1712,7 @@ class TransportCore(Generic[HTTPClient]):
                 ERROR_BODY_LIMIT,
                 error_classes=self._error_classes,
                 secrets=secrets,
+                decoders=error_bodies,
             )
         return _decoder_for(response, content or b"", responses)
 
@@ -1333,10 +1778,13 @@ class Transport(TransportCore[httpx.Client]):
         *,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None = None,
         **parts: Any,
     ) -> RawResponse[T]:
         """Send an operation's request (`parts` as TransportCore.prepare takes them)."""
-        return self._send(self.prepare(method, path, **parts), responses, errors)
+        return self._send(
+            self.prepare(method, path, **parts), responses, errors, error_bodies
+        )
 
     def follow(
         self,
@@ -1345,13 +1793,14 @@ class Transport(TransportCore[httpx.Client]):
         *,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None = None,
         headers: Iterable[tuple[Any, ...]] = (),
         security: Iterable[Iterable[str]] = (),
     ) -> RawResponse[T]:
         """GET the page a next-page link names (see TransportCore.next_page)."""
         page = self.next_page(previous, link, headers=headers, security=security)
         with page.described():
-            response = self._send(page.outgoing, responses, errors)
+            response = self._send(page.outgoing, responses, errors, error_bodies)
         return page.reached(response)
 
     def _send(
@@ -1359,6 +1808,7 @@ class Transport(TransportCore[httpx.Client]):
         outgoing: Outgoing,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None,
     ) -> RawResponse[T]:
         attempt = 0
         while True:
@@ -1377,7 +1827,14 @@ class Transport(TransportCore[httpx.Client]):
                 break
             self.sleep(delay)
         decoder = self.outcome(
-            outgoing, attempt, failure, response, content, responses, errors
+            outgoing,
+            attempt,
+            failure,
+            response,
+            content,
+            responses,
+            errors,
+            error_bodies,
         )
         assert response is not None
         return RawResponse(
@@ -1461,10 +1918,13 @@ class AsyncTransport(TransportCore[httpx.AsyncClient]):
         *,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None = None,
         **parts: Any,
     ) -> AsyncRawResponse[T]:
         """Send an operation's request (`parts` as TransportCore.prepare takes them)."""
-        return await self._send(self.prepare(method, path, **parts), responses, errors)
+        return await self._send(
+            self.prepare(method, path, **parts), responses, errors, error_bodies
+        )
 
     async def follow(
         self,
@@ -1473,13 +1933,14 @@ class AsyncTransport(TransportCore[httpx.AsyncClient]):
         *,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None = None,
         headers: Iterable[tuple[Any, ...]] = (),
         security: Iterable[Iterable[str]] = (),
     ) -> AsyncRawResponse[T]:
         """GET the page a next-page link names (see TransportCore.next_page)."""
         page = self.next_page(previous, link, headers=headers, security=security)
         with page.described():
-            response = await self._send(page.outgoing, responses, errors)
+            response = await self._send(page.outgoing, responses, errors, error_bodies)
         return page.reached(response)
 
     async def _send(
@@ -1487,6 +1948,7 @@ class AsyncTransport(TransportCore[httpx.AsyncClient]):
         outgoing: Outgoing,
         responses: Mapping[str, Callable[[Any], T]],
         errors: Mapping[str, str],
+        error_bodies: Mapping[str, Callable[[Any], Any]] | None,
     ) -> AsyncRawResponse[T]:
         attempt = 0
         while True:
@@ -1505,7 +1967,14 @@ class AsyncTransport(TransportCore[httpx.AsyncClient]):
                 break
             await self.sleep(delay)
         decoder = self.outcome(
-            outgoing, attempt, failure, response, content, responses, errors
+            outgoing,
+            attempt,
+            failure,
+            response,
+            content,
+            responses,
+            errors,
+            error_bodies,
         )
         assert response is not None
         return AsyncRawResponse(

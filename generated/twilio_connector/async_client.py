@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import Any, final
+from typing import Any, Literal, final
 
 import httpx
 
@@ -19,6 +19,7 @@ from ._runtime import (
     AsyncTransport,
     BasicCredentials,
     Credential,
+    Formats,
     Unset,
 )
 from .errors import ERRORS_BY_STATUS
@@ -45,6 +46,9 @@ class AsyncTwilioClient:
             turns retries off. POST and PATCH are never retried.
         http_client: An httpx.AsyncClient of your own (proxies, TLS, limits); not closed
             by aclose().
+        data_format: "xml" to send and receive XML where an operation offers both JSON
+            and XML (one that offers a single format uses it whatever is asked); a
+            response is read as XML when its Content-Type is an XML media type.
     """
 
     def __init__(
@@ -58,6 +62,7 @@ class AsyncTwilioClient:
         max_response_size: int | None = MAX_RESPONSE_SIZE,
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
+        data_format: Literal["json", "xml"] = "json",
     ) -> None:
         credentials: dict[str, Credential] = {}
         if auth is not None:
@@ -73,6 +78,7 @@ class AsyncTwilioClient:
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
+            data_format=data_format,
         )
         self.with_raw_response = AsyncTwilioClientWithRawResponse(self._transport)
 
@@ -85,6 +91,7 @@ class AsyncTwilioClient:
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
         stream: bool | None = None,
+        data_format: Literal["json", "xml"] | None = None,
     ) -> AsyncTwilioClient:
         """A client with other options, sharing this one's connections and credentials;
         closing it leaves the connections open. Options not given keep this client's
@@ -103,6 +110,7 @@ class AsyncTwilioClient:
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
             stream=stream,
+            data_format=data_format,
         )
         other.with_raw_response = AsyncTwilioClientWithRawResponse(other._transport)
         return other
@@ -306,6 +314,7 @@ class AsyncTwilioClientWithRawResponse:
             "/Messages/{MessageId}.json",
             path_params={"MessageId": message_id},
             security=(("basic_auth",),),
+            formats=Formats(produces=("application/json", "application/xml")),
             responses={"200": Message.from_dict},
             errors={
                 "400": "Bad Request",
@@ -343,6 +352,7 @@ class AsyncTwilioClientWithRawResponse:
                 ("Page", page),
             ],
             security=(("basic_auth",),),
+            formats=Formats(produces=("application/json", "application/xml")),
             responses={"200": MessageList.from_dict},
             errors={
                 "400": "Bad Request",
@@ -364,6 +374,11 @@ class AsyncTwilioClientWithRawResponse:
             "/Messages.json",
             json_body=send_message_request,
             security=(("basic_auth",),),
+            formats=Formats(
+                consumes=("application/json", "application/xml"),
+                produces=("application/json", "application/xml"),
+            ),
+            body_model=SendMessageRequest,
             responses={"200": Message.from_dict},
             errors={
                 "400": "Bad Request",

@@ -10,9 +10,20 @@ unknown keys are kept in `additional_properties`. `from_dict(data).to_dict()` gi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from ._runtime import UNSET, ApiModel, Unset, decode, expect_object, list_of, serialize
+from ._runtime import (
+    UNSET,
+    Unset,
+    XmlField,
+    XmlModel,
+    XmlNode,
+    XmlShape,
+    decode,
+    expect_object,
+    list_of,
+    serialize,
+)
 
 __all__ = [
     "AddIncomingPhoneNumberRequest",
@@ -28,7 +39,7 @@ __all__ = [
 
 
 @dataclass(kw_only=True)
-class SendMessageRequest(ApiModel):
+class SendMessageRequest(XmlModel):
     """Request model for Send Message operation"""
 
     from_: str
@@ -40,6 +51,23 @@ class SendMessageRequest(ApiModel):
     application_sid: str | None | Unset = UNSET
     max_price: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("SendMessageRequest"),
+        (
+            XmlField("from_", XmlNode("from")),
+            XmlField("to", XmlNode("to")),
+            XmlField("body", XmlNode("body")),
+            XmlField(
+                "media_url",
+                XmlNode("media_url", kind="list", item=XmlNode("media_url")),
+            ),
+            XmlField("status_callback", XmlNode("status_callback")),
+            XmlField("messaging_service_sid", XmlNode("messaging_service_sid")),
+            XmlField("application_sid", XmlNode("application_sid")),
+            XmlField("max_price", XmlNode("max_price")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -75,7 +103,7 @@ class SendMessageRequest(ApiModel):
 
 
 @dataclass(kw_only=True)
-class Message(ApiModel):
+class Message(XmlModel):
     """Model for Message"""
 
     body: str | None | Unset = UNSET
@@ -99,6 +127,39 @@ class Message(ApiModel):
     subresource_uris: list[Any] | None | Unset = UNSET
     messaging_service_sid: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("Message"),
+        (
+            XmlField("body", XmlNode("body")),
+            XmlField("from_", XmlNode("from")),
+            XmlField("to", XmlNode("to")),
+            XmlField("status", XmlNode("status")),
+            XmlField("sid", XmlNode("sid")),
+            XmlField("account_sid", XmlNode("account_sid")),
+            XmlField("api_version", XmlNode("api_version")),
+            XmlField("num_segments", XmlNode("num_segments")),
+            XmlField("num_media", XmlNode("num_media")),
+            XmlField("date_created", XmlNode("date_created")),
+            XmlField("date_sent", XmlNode("date_sent")),
+            XmlField("date_updated", XmlNode("date_updated")),
+            XmlField("direction", XmlNode("direction")),
+            XmlField("error_code", XmlNode("error_code")),
+            XmlField("error_message", XmlNode("error_message")),
+            XmlField("price", XmlNode("price")),
+            XmlField("price_unit", XmlNode("price_unit")),
+            XmlField("uri", XmlNode("uri")),
+            XmlField(
+                "subresource_uris",
+                XmlNode(
+                    "subresource_uris",
+                    kind="list",
+                    item=XmlNode("subresource_uris", kind="any"),
+                ),
+            ),
+            XmlField("messaging_service_sid", XmlNode("messaging_service_sid")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -158,7 +219,7 @@ class Message(ApiModel):
 
 
 @dataclass(kw_only=True)
-class MessageList(ApiModel):
+class MessageList(XmlModel):
     """Response model for List Messages operation"""
 
     messages: list[Message] | None | Unset = UNSET
@@ -171,6 +232,28 @@ class MessageList(ApiModel):
     total: int | None | Unset = UNSET
     previous_page_uri: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("MessageList"),
+        (
+            XmlField(
+                "messages",
+                XmlNode(
+                    "messages",
+                    kind="list",
+                    item=XmlNode("messages", kind="model", of="Message"),
+                ),
+            ),
+            XmlField("page", XmlNode("page", kind="int")),
+            XmlField("page_size", XmlNode("page_size", kind="int")),
+            XmlField("num_pages", XmlNode("num_pages", kind="int")),
+            XmlField("uri", XmlNode("uri")),
+            XmlField("first_page_uri", XmlNode("first_page_uri")),
+            XmlField("next_page_uri", XmlNode("next_page_uri")),
+            XmlField("total", XmlNode("total", kind="int")),
+            XmlField("previous_page_uri", XmlNode("previous_page_uri")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -208,7 +291,7 @@ class MessageList(ApiModel):
 
 
 @dataclass(kw_only=True)
-class IncomingPhoneNumberList(ApiModel):
+class IncomingPhoneNumberList(XmlModel):
     """Response model for List Messages operation"""
 
     incoming_phone_numbers: list[IncomingPhoneNumber] | None | Unset = UNSET
@@ -219,6 +302,30 @@ class IncomingPhoneNumberList(ApiModel):
     first_page_uri: str | None | Unset = UNSET
     next_page_uri: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("IncomingPhoneNumberList"),
+        (
+            XmlField(
+                "incoming_phone_numbers",
+                XmlNode(
+                    "incoming_phone_numbers",
+                    kind="list",
+                    item=XmlNode(
+                        "incoming_phone_numbers",
+                        kind="model",
+                        of="IncomingPhoneNumber",
+                    ),
+                ),
+            ),
+            XmlField("page", XmlNode("page", kind="int")),
+            XmlField("page_size", XmlNode("page_size", kind="int")),
+            XmlField("num_pages", XmlNode("num_pages", kind="int")),
+            XmlField("uri", XmlNode("uri")),
+            XmlField("first_page_uri", XmlNode("first_page_uri")),
+            XmlField("next_page_uri", XmlNode("next_page_uri")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -255,13 +362,22 @@ class IncomingPhoneNumberList(ApiModel):
 
 
 @dataclass(kw_only=True)
-class AddIncomingPhoneNumberRequest(ApiModel):
+class AddIncomingPhoneNumberRequest(XmlModel):
     """Request model for Add Incoming Number operation"""
 
     phone_number: str
     area_code: str | None | Unset = UNSET
     friendly_name: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("AddIncomingPhoneNumberRequest"),
+        (
+            XmlField("phone_number", XmlNode("PhoneNumber")),
+            XmlField("area_code", XmlNode("AreaCode")),
+            XmlField("friendly_name", XmlNode("FriendlyName")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -287,7 +403,7 @@ class AddIncomingPhoneNumberRequest(ApiModel):
 
 
 @dataclass(kw_only=True)
-class IncomingPhoneNumber(ApiModel):
+class IncomingPhoneNumber(XmlModel):
     """Incoming Phone Number
 
     Attributes:
@@ -305,6 +421,25 @@ class IncomingPhoneNumber(ApiModel):
     status_callback_method: str | None | Unset = UNSET
     api_version: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("IncomingPhoneNumber"),
+        (
+            XmlField("phone_number", XmlNode("phone_number")),
+            XmlField("friendly_name", XmlNode("friendly_name")),
+            XmlField("sid", XmlNode("sid")),
+            XmlField("account_sid", XmlNode("account_sid")),
+            XmlField("date_created", XmlNode("date_created")),
+            XmlField("date_updated", XmlNode("date_updated")),
+            XmlField(
+                "capabilities",
+                XmlNode("capabilities", kind="model", of="Capabilities"),
+            ),
+            XmlField("status_callback", XmlNode("status_callback")),
+            XmlField("status_callback_method", XmlNode("status_callback_method")),
+            XmlField("api_version", XmlNode("api_version")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -347,13 +482,22 @@ class IncomingPhoneNumber(ApiModel):
 
 
 @dataclass(kw_only=True)
-class Capabilities(ApiModel):
+class Capabilities(XmlModel):
     """Phone Number Capabilities"""
 
     mms: bool | None | Unset = UNSET
     sms: bool | None | Unset = UNSET
     voice: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("Capabilities"),
+        (
+            XmlField("mms", XmlNode("mms", kind="bool")),
+            XmlField("sms", XmlNode("sms", kind="bool")),
+            XmlField("voice", XmlNode("voice", kind="bool")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -379,7 +523,7 @@ class Capabilities(ApiModel):
 
 
 @dataclass(kw_only=True)
-class AvailablePhoneNumbers(ApiModel):
+class AvailablePhoneNumbers(XmlModel):
     """Available Phone Numbers"""
 
     phone_number: str | None | Unset = UNSET
@@ -394,6 +538,23 @@ class AvailablePhoneNumbers(ApiModel):
     sms: bool | None | Unset = UNSET
     voice: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("AvailablePhoneNumbers"),
+        (
+            XmlField("phone_number", XmlNode("phone_number")),
+            XmlField("friendly_name", XmlNode("friendly_name")),
+            XmlField("lata", XmlNode("lata")),
+            XmlField("latitude", XmlNode("latitude")),
+            XmlField("longitude", XmlNode("longitude")),
+            XmlField("postal_code", XmlNode("postal_code")),
+            XmlField("rate_center", XmlNode("rate_center")),
+            XmlField("region", XmlNode("region")),
+            XmlField("mms", XmlNode("MMS", kind="bool")),
+            XmlField("sms", XmlNode("SMS", kind="bool")),
+            XmlField("voice", XmlNode("voice", kind="bool")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""
@@ -435,7 +596,7 @@ class AvailablePhoneNumbers(ApiModel):
 
 
 @dataclass(kw_only=True)
-class UsageRecords(ApiModel):
+class UsageRecords(XmlModel):
     """Usage Records class"""
 
     category: str | None | Unset = UNSET
@@ -449,6 +610,22 @@ class UsageRecords(ApiModel):
     start_date: str | None | Unset = UNSET
     end_date: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("UsageRecords"),
+        (
+            XmlField("category", XmlNode("category")),
+            XmlField("usage", XmlNode("usage")),
+            XmlField("usage_unit", XmlNode("usage_unit")),
+            XmlField("description", XmlNode("description")),
+            XmlField("price", XmlNode("price", kind="float")),
+            XmlField("price_unit", XmlNode("price_unit")),
+            XmlField("count", XmlNode("count")),
+            XmlField("count_unit", XmlNode("count_unit")),
+            XmlField("start_date", XmlNode("start_date")),
+            XmlField("end_date", XmlNode("end_date")),
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object: the fields that are set, then the unknown keys."""

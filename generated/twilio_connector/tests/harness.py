@@ -190,6 +190,23 @@ class MultipartBody:
 Body = NoBody | JsonBody | BinaryBody | FormBody | MultipartBody
 
 
+@dataclass(frozen=True)
+class XmlExchange:
+    """An operation's exchange in XML (the client's data_format="xml"): what it must ask
+    for and send, and the result's XML the server replies with."""
+
+    accept: str
+    content_type: str | None = None  # of the request body, when the call sends one
+    body: bytes | None = None
+    reply: bytes | None = None  # the result's element, when the call returns a model
+
+    def check(self, request: Any) -> None:
+        assert sent_header(request, "Accept") == self.accept
+        if self.content_type is not None:
+            assert content_type(request) == self.content_type
+            assert request.get_data() == self.body
+
+
 # -- what the server replies -----------------------------------------------------------------
 
 
@@ -233,6 +250,15 @@ class Error:
     error_class: type[Exception]
     description: str
     has_body: bool = True  # False where HTTP forbids one (304, any answer to HEAD)
+    body: Any = None  # an example of the schema documented for the status, if any
+    parsed: object = (
+        None  # what `error.body` must be: the example as that schema reads it
+    )
+
+    @property
+    def reply(self) -> Any:
+        """The body the server sends: the documented schema's example, else ERROR_BODY."""
+        return ERROR_BODY if self.body is None else self.body
 
 
 @dataclass(frozen=True)
@@ -272,6 +298,7 @@ class Case(Generic[Client]):
     deprecated: bool = False
     refused_header: str | None = None  # a header name HTTP cannot carry: never sent
     left_out: str | None = None  # why the operation's tests do not run
+    xml: XmlExchange | None = None  # the exchange in XML, when the operation offers XML
 
     def expect(self, httpserver: HTTPServer) -> RequestHandler:
         return httpserver.expect_oneshot_request(self.path, method=self.method)

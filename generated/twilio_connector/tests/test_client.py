@@ -20,12 +20,12 @@ from pytest_httpserver import HTTPServer
 
 from .. import AsyncTwilioClient, TwilioClient, errors, models
 from .harness import (
-    ERROR_BODY,
     Case,
     Error,
     JsonBody,
     JsonReply,
     Pages,
+    XmlExchange,
     chain,
     collect,
     error_params,
@@ -129,6 +129,10 @@ CASES: list[Case[AnyClient]] = [
                 "Internal Server Error. Unknown error occurred",
             ),
             Error(418, errors.ApiError, "Operation Failed."),
+        ),
+        xml=XmlExchange(
+            accept="application/xml",
+            reply=b"<Message><body>body-596</body><from>from-558</from><to>to-408</to><status>status-783</status><sid>sid-796</sid><account_sid>account_sid-77</account_sid><api_version>api_version-322</api_version><num_segments>num_segments-323</num_segments><num_media>num_media-201</num_media><date_created>date_created-881</date_created><date_sent>date_sent-677</date_sent><date_updated>date_updated-252</date_updated><direction>direction-778</direction><error_code>error_code-6</error_code><error_message>error_message-598</error_message><price>price-491</price><price_unit>price_unit-371</price_unit><uri>uri-666</uri><subresource_uris>subresource_uris-113</subresource_uris><messaging_service_sid>messaging_service_sid-796</messaging_service_sid></Message>",
         ),
     ),
     Case(
@@ -424,6 +428,10 @@ CASES: list[Case[AnyClient]] = [
             follow_uris=("/api/next-page?cursor=2", "/api/last-page"),
             follow_headers=(("Authorization", "Basic dXNlci0xOnNlY3JldC0x"),),
         ),
+        xml=XmlExchange(
+            accept="application/xml",
+            reply=b"<MessageList><messages><body>body-596</body><from>from-558</from><to>to-408</to><status>status-783</status><sid>sid-796</sid><account_sid>account_sid-77</account_sid><api_version>api_version-322</api_version><num_segments>num_segments-323</num_segments><num_media>num_media-201</num_media><date_created>date_created-881</date_created><date_sent>date_sent-677</date_sent><date_updated>date_updated-252</date_updated><direction>direction-778</direction><error_code>error_code-6</error_code><error_message>error_message-598</error_message><price>price-491</price><price_unit>price_unit-371</price_unit><uri>uri-666</uri><subresource_uris>subresource_uris-113</subresource_uris><messaging_service_sid>messaging_service_sid-796</messaging_service_sid></messages><page>318</page><page_size>451</page_size><num_pages>677</num_pages><uri>uri-898</uri><first_page_uri>first_page_uri-129</first_page_uri><next_page_uri>next_page_uri-637</next_page_uri><total>300</total><previous_page_uri>previous_page_uri-528</previous_page_uri></MessageList>",
+        ),
     ),
     Case(
         name="send_message",
@@ -523,6 +531,12 @@ CASES: list[Case[AnyClient]] = [
             ),
             Error(418, errors.ApiError, "Operation Failed."),
         ),
+        xml=XmlExchange(
+            accept="application/xml",
+            content_type="application/xml",
+            body=b"<SendMessageRequest><from>from-35</from><to>to-962</to><body>body-562</body><media_url>media_url-468</media_url><status_callback>status_callback-950</status_callback><messaging_service_sid>messaging_service_sid-841</messaging_service_sid><application_sid>application_sid-866</application_sid><max_price>max_price-973</max_price></SendMessageRequest>",
+            reply=b"<Message><body>body-596</body><from>from-558</from><to>to-408</to><status>status-783</status><sid>sid-796</sid><account_sid>account_sid-77</account_sid><api_version>api_version-322</api_version><num_segments>num_segments-323</num_segments><num_media>num_media-201</num_media><date_created>date_created-881</date_created><date_sent>date_sent-677</date_sent><date_updated>date_updated-252</date_updated><direction>direction-778</direction><error_code>error_code-6</error_code><error_message>error_message-598</error_message><price>price-491</price><price_unit>price_unit-371</price_unit><uri>uri-666</uri><subresource_uris>subresource_uris-113</subresource_uris><messaging_service_sid>messaging_service_sid-796</messaging_service_sid></Message>",
+        ),
     ),
 ]
 
@@ -581,15 +595,55 @@ async def test_each_error_status_raises_its_error(
     error: Error,
 ) -> None:
     handler = case.expect(httpserver)
-    handler.respond_with_json(ERROR_BODY, status=error.status)
+    handler.respond_with_json(error.reply, status=error.status)
     # one attempt: 429 and 5xx come back as they are
     with pytest.raises(errors.ApiError) as caught:
         await settle(case.call(client.with_options(max_retries=0)))
     assert type(caught.value) is error.error_class
     assert caught.value.status_code == error.status
     assert caught.value.description == error.description
-    assert caught.value.json == ERROR_BODY
-    assert json.loads(caught.value.text) == ERROR_BODY
+    assert caught.value.json == error.reply
+    assert json.loads(caught.value.text) == error.reply
+    assert caught.value.body == error.parsed  # the documented schema's model, else None
+
+
+@pytest.mark.parametrize("case", params(CASES, lambda case: case.xml))
+async def test_each_operation_speaks_xml_when_asked(
+    httpserver: HTTPServer,
+    client: AnyClient,
+    case: Case[AnyClient],
+) -> None:
+    assert case.xml is not None
+    handler = case.expect(httpserver)
+    if case.xml.reply is None:
+        case.reply.send(handler)
+    else:
+        handler.respond_with_data(
+            case.xml.reply, status=case.reply.status, content_type="application/xml"
+        )
+    result = await settle(case.call(client.with_options(data_format="xml")))
+    case.xml.check(last_request(httpserver))
+    if case.xml.reply is not None:
+        assert result == case.result
+
+
+@pytest.mark.parametrize("case", params(CASES, lambda case: case.xml and case.errors))
+async def test_an_xml_error_body_is_kept_as_text(
+    httpserver: HTTPServer,
+    client: AnyClient,
+    case: Case[AnyClient],
+) -> None:
+    error = next(error for error in case.errors if error.has_body)
+    document = b"<error-body><message>refused</message></error-body>"
+    case.expect(httpserver).respond_with_data(
+        document, status=error.status, content_type="application/xml"
+    )
+    with pytest.raises(errors.ApiError) as caught:
+        xml_client = client.with_options(max_retries=0, data_format="xml")
+        await settle(case.call(xml_client))
+    assert type(caught.value) is error.error_class
+    assert caught.value.text == document.decode()
+    assert caught.value.json is None and caught.value.body is None
 
 
 @pytest.mark.parametrize(
