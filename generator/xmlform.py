@@ -214,6 +214,8 @@ class XmlForms:
             if not self._decide(models[kind.name], models, pending):
                 raise NoXmlForm(f"{where} holds {kind.name}, which has no XML form")
             return _replace(node, kind="model", of=kind.name)
+        if isinstance(kind, DictType) and kind.value == ANY:
+            raise NoXmlForm(f"{where} is a free-form object: XML has no form for it")
         if isinstance(kind, DictType) and not isinstance(
             kind.value, (ListType, DictType)
         ):
@@ -221,8 +223,6 @@ class XmlForms:
             return _replace(node, kind="dict", item=_replace(value, name=""))
         if kind == ANY:  # untyped: read as its text, written when it is a scalar
             return _replace(node, kind="any")
-        if isinstance(kind, DictType) and kind.value == ANY:
-            raise NoXmlForm(f"{where} is a free-form object: XML has no form for it")
         raise NoXmlForm(f"{where} has no XML form")
 
 

@@ -126,3 +126,92 @@ def test_a_document_that_is_not_the_model_raises_a_decode_error(
         DecodeError, match=words.replace("(", r"\(").replace("{", r"\{")
     ):
         Message.from_xml(document)
+
+
+def test_a_map_key_that_is_not_an_xml_name_is_refused_when_writing() -> None:
+    with pytest.raises(
+        ValueError, match="the key '1st' of 'Labels' is not an XML name"
+    ):
+        Message(sid="S", labels={"1st": "x"}).to_xml()
+
+
+def test_an_xml_error_body_is_parsed_with_the_documented_schema() -> None:
+    import httpx
+
+    from generator.static._runtime import error_for_status
+
+    content = b'<Media sid="ME1"><Size>7</Size></Media>'
+    response = httpx.Response(
+        404, content=content, headers={"Content-Type": "application/xml"}
+    )
+    error = error_for_status(
+        response,
+        {"404": "Not found"},
+        content,
+        1000,
+        error_classes={},
+        decoders={"404": Media.from_dict},
+    )
+    assert error.body == Media(sid="ME1", size=7)
+    assert (error.text, error.json) == (content.decode(), None)
+    other = error_for_status(
+        response,
+        {"404": "Not found"},
+        b"<Other/>",
+        1000,
+        error_classes={},
+        decoders={"404": Media.from_dict},
+    )
+    assert other.body is None and other.text == "<Other/>"
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    [
+        "application/xml",
+        "text/xml; charset=utf-8",
+        "application/atom+xml",
+        "APPLICATION/XML",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/xml-dtd",
+        "text/plain",
+        "",
+    ],
+)
+def test_the_generator_and_the_runtime_agree_on_what_is_xml(media_type: str) -> None:
+    from generator.model import is_xml
+    from generator.static._runtime import is_xml_type
+
+    assert is_xml(media_type) == is_xml_type(media_type)
+    assert is_xml(media_type) == (
+        media_type.lower().split(";")[0] in ("application/xml", "text/xml")
+        or media_type.split(";")[0].endswith("+xml")
+    )
+
+
+def test_the_generator_and_the_runtime_agree_on_what_an_xml_name_is() -> None:
+    from generator import xmlform
+    from generator.static import _runtime
+
+    assert xmlform.XML_NAME.pattern == _runtime.XML_NAME.pattern
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<Pet kind="dog"><name>Rex</name><barks>true</barks></Pet>',  # the base's element
+        b'<Dog kind="dog"><name>Rex</name><barks>true</barks></Dog>',  # the subtype's own
+    ],
+)
+def test_a_polymorphic_model_reads_the_subtype_its_discriminator_names(
+    document: bytes,
+) -> None:
+    from .xml_models import Dog, Pet
+
+    pet = Pet.from_xml(document)
+    assert pet == Dog(name="Rex", barks=True)
+    assert pet.to_xml() == b'<Dog kind="dog"><name>Rex</name><barks>true</barks></Dog>'
+    assert Pet.from_xml(b'<Pet kind="cat"><name>Tom</name></Pet>') == Pet(
+        kind="cat", name="Tom"
+    )

@@ -108,3 +108,45 @@ class Message(XmlModel):
             segments=fields.pop("num_segments", UNSET),
             additional_properties=fields,
         )
+
+
+@dataclass(kw_only=True)
+class Pet(XmlModel):
+    kind: str
+    name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = field(default_factory=dict)
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("Pet"),
+        (
+            XmlField("kind", XmlNode("kind", attribute=True)),
+            XmlField("name", XmlNode("name")),
+        ),
+        discriminator="kind",
+        subtypes=(("dog", "Dog"),),
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        return serialize(
+            {"kind": self.kind, "name": self.name}, self.additional_properties
+        )
+
+    @classmethod
+    def from_dict(cls, data: object) -> Pet:
+        fields = expect_object(data, "Pet")
+        return cls(kind=fields.pop("kind", UNSET), additional_properties=fields)
+
+
+@dataclass(kw_only=True)
+class Dog(Pet):
+    kind: str = "dog"
+    barks: bool | Unset = UNSET
+
+    XML_SHAPE: ClassVar[XmlShape] = XmlShape(
+        XmlNode("Dog"),
+        (
+            XmlField("kind", XmlNode("kind", attribute=True)),
+            XmlField("name", XmlNode("name")),
+            XmlField("barks", XmlNode("barks", "bool")),
+        ),
+    )

@@ -847,6 +847,7 @@ def _clark(name: str) -> str:
 # -- XML: a model's element, read and written by the schema's `xml` metadata ------------------
 
 XML_SCALARS = ("str", "int", "float", "bool", "any")
+XML_NAME = re.compile(r"[^\W\d][\w.-]*")  # an element name without a prefix
 
 
 @dataclasses.dataclass(frozen=True)
@@ -913,11 +914,17 @@ class XmlModel(ApiModel):
             root = parse_xml_body(content)
         except ValueError as error:
             raise DecodeError(str(error)) from None
-        if root.tag != cls.XML_SHAPE.element.tag:
+        # a polymorphic model's document may be any subtype's own element
+        classes = [cls] + [
+            _model_class(cls, name) for _, name in cls.XML_SHAPE.subtypes
+        ]
+        by_tag = {model.XML_SHAPE.element.tag: model for model in reversed(classes)}
+        if root.tag not in by_tag:
             raise DecodeError(
                 f"expected the element {cls.XML_SHAPE.element.tag!r}, got {root.tag!r}"
             )
-        return _read_model(cls, root)
+        found: M = _read_model(by_tag[root.tag], root)  # type: ignore[assignment]
+        return found
 
     def to_xml(self) -> bytes:
         """The model's XML document in UTF-8: its element, the fields the schema names in
@@ -1050,6 +1057,9 @@ def _write(
         unknown = getattr(value, "_xml_unknown", [])
     elif isinstance(value, dict):
         assert node.item is not None
+        bad = next((key for key in value if not XML_NAME.fullmatch(str(key))), None)
+        if bad is not None:
+            raise ValueError(f"the key {bad!r} of {node.name!r} is not an XML name")
         members = [
             (dataclasses.replace(node.item, name=k), v) for k, v in value.items()
         ]
@@ -1644,7 +1654,9 @@ class TransportCore(Generic[HTTPClient]):
             raise previous.unexpected(
                 f"the listing has more than max_pages={self.max_pages} pages"
             )
-        request_headers = self._headers(headers)
+        # a later page is asked for in the representation the first one was
+        accept = previous.http_response.request.headers.get("Accept", JSON)
+        request_headers = self._headers(headers, accept)
         query: list[tuple[str, Any]] = []
         auth = self._authenticate(security, request_headers, query)
         target = str(url.copy_with(fragment=None))
