@@ -119,15 +119,18 @@ class XmlForms:
     def _operation(self, op: Operation) -> tuple[OperationXml | None, list[Problem]]:
         problems: list[Problem] = []
         body = next((p for p in op.parameters if p.location == "body"), None)
+        # a header parameter of the spec's own (NetDocuments' constant `Accept:
+        # application/json`) decides that direction's format, not data_format
+        spelled = {p.wire_name.strip().lower() for p in op.located("header")}
         consumes: tuple[str, ...] = ()
-        if op.xml_consumes and body is not None:
+        if op.xml_consumes and body is not None and "content-type" not in spelled:
             reason = self._no_form(body.type)
             if reason is None:
                 consumes = ("application/json",) * op.json_consumed + op.xml_consumes
             else:
                 problems.append(_problem(op, "sends", reason, not op.json_consumed))
         produces: tuple[str, ...] = ()
-        if op.xml_produces:
+        if op.xml_produces and "accept" not in spelled:
             reasons = [
                 self._no_form(r.type)
                 for r in op.success_responses

@@ -203,3 +203,26 @@ def test_xml_as_the_only_format_of_a_result_without_an_xml_form_is_a_located_err
     assert "get_message() returns XML only, and its result has no XML form" in text
     assert "spec.json:" in text and "/paths/~1Messages~1{MessageId}.json/get" in text
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_header_parameter_of_the_spec_decides_its_direction_not_data_format(
+    tmp_path: Path,
+) -> None:
+    spec = twilio_spec()
+    get = spec["paths"]["/Messages/{MessageId}.json"]["get"]
+    get["parameters"].append(
+        {
+            "name": "Accept",
+            "in": "header",
+            "type": "string",
+            "default": "application/json",
+            "x-ms-visibility": "internal",
+        }
+    )
+    generated, _ = generate_from(spec, tmp_path)
+    client = generated.files["client.py"]
+    get_message = client.split("def get_message")[2].split("def ")[0]
+    assert 'headers=[("Accept", "application/json")]' in get_message
+    assert "formats=" not in get_message
+    send_message = client.split("def send_message")[2].split("def ")[0]
+    assert "formats=Formats(" in send_message
