@@ -103,6 +103,15 @@ def _client(api: Api, client: ClientView) -> list[str]:
     lines += [f"{constructor}: every operation's path is appended to `base_url`.", ""]
     rows = [
         (
+            code(p.keyword, cell=True),
+            code(types.parameter_annotation(p.parameter).text, cell=True),
+            "required" if p.parameter.required else "None",
+            f"the {p.parameter.location} parameter {text(p.parameter.wire_name)}",
+        )
+        for p in client.client_parameters
+    ]
+    rows += [
+        (
             code(c.keyword, cell=True),
             code(c.annotation, cell=True),
             "None",

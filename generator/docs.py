@@ -135,6 +135,14 @@ def client_doc(api: Api, asynchronous: bool = False, xml: bool = False) -> str:
     if api.host_url:
         base_url += f"; the spec's own is {api.host_url}"
     arguments = [("base_url", base_url + ".")]
+    for parameter in api.client_parameters:  # x-ms-parameter-location: client
+        used = f"The {parameter.location} parameter {parameter.wire_name!r} of every operation."
+        arguments.append(
+            (
+                parameter.python_name,
+                " ".join(filter(None, [used, _one_line(parameter.description)])),
+            )
+        )
     for scheme in api.security_schemes:
         text = _CREDENTIAL_TEXT[scheme.kind].format(
             location=scheme.location, name=scheme.parameter

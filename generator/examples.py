@@ -409,9 +409,12 @@ class ExampleFactory:
         form: dict[str, list[str]] = {}
         files: dict[str, bytes] = {}
         body: Any = None
+        client_values = self.client_values()
         for parameter in operation.parameters:
             if parameter.constant:
                 value = parameter.default
+            elif parameter.client:
+                value = client_values[parameter.python_name]
             elif parameter.python_name in values:
                 value = values[parameter.python_name]
             else:
@@ -453,10 +456,22 @@ class ExampleFactory:
         )
 
     def argument(self, operation: Operation, parameter: Parameter) -> Any:
+        return self.parameter_value(
+            parameter, f"{operation.method_name}.{parameter.wire_name}"
+        )
+
+    def client_values(self) -> dict[str, Any]:
+        """The value the tests give each client parameter (`x-ms-parameter-location:
+        client`) at construction, by keyword: one value for every operation."""
+        return {
+            p.python_name: self.parameter_value(p, f"client.{p.python_name}")
+            for p in self.api.client_parameters
+        }
+
+    def parameter_value(self, parameter: Parameter, place: str) -> Any:
         constraints = parameter.constraints
         if parameter.location == "header" and not _sendable(constraints.example):
             constraints = dataclasses.replace(constraints, example=None)
-        place = f"{operation.method_name}.{parameter.wire_name}"
         if isinstance(parameter.type, ListType) and parameter.location != "body":
             # two items, so that the test sees the collection format
             return self.items(parameter.type, place, (), constraints, 2)

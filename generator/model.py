@@ -217,6 +217,14 @@ class Parameter:
     double_encoded: bool = False  # x-ms-url-encoding: double
     constraints: Constraints = NO_CONSTRAINTS
     pointer: str = ""  # where the parameter is in the spec
+    # x-ms-parameter-location: client: a constructor argument of the client (python_name is
+    # its keyword, the same in every operation), not a parameter of the method
+    client: bool = False
+
+    @property
+    def exposed(self) -> bool:
+        """Whether the operation's method takes it (not a constant, not the client's)."""
+        return not (self.constant or self.client)
 
 
 @dataclass(frozen=True)
@@ -280,11 +288,11 @@ class Operation:
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if p.required and not p.constant)
+        return tuple(p for p in self.parameters if p.required and p.exposed)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if not p.required and not p.constant)
+        return tuple(p for p in self.parameters if not p.required and p.exposed)
 
     @property
     def exposed_parameters(self) -> tuple[Parameter, ...]:
@@ -337,6 +345,9 @@ class Api:
     warnings: tuple[
         Finding, ...
     ] = ()  # what the parser could not use, with where it is
+    # the constructor's arguments for x-ms-parameter-location: client parameters, required
+    # ones first, each once (as the first operation that uses it declares it)
+    client_parameters: tuple[Parameter, ...] = ()
 
     def model(self, name: str) -> Model:
         return next(m for m in self.models if m.name == name)

@@ -32,9 +32,27 @@ from generator.names import Names
 from generator.reserved import module_names
 from generator.schemas import Schemas
 
-# Keywords of the generated client constructor besides the credentials.
+# Keywords of the generated client's constructor and with_options besides the credentials
+# and the client parameters, which must not take them.
 CONSTRUCTOR_KEYWORDS = frozenset(
-    {"base_url", "timeout", "max_retries", "http_client", "self"}
+    {
+        "self",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "max_response_size",
+        "max_pages",
+        "attempt_timeout",
+        "data_format",
+        "stream",
+    }
+)
+# The locations a client parameter may have: one value serves every operation.
+CLIENT_LOCATIONS = (
+    ParameterLocation.PATH,
+    ParameterLocation.QUERY,
+    ParameterLocation.HEADER,
 )
 
 
@@ -55,6 +73,9 @@ class Operations:
         self.document_security = self._requirements(
             self.data.get("security"), "/security"
         )
+        # (location, wire name) of each client parameter: the keyword its name asks for
+        self._client_preferred: dict[tuple[str, str], str] = {}
+        self.client_parameters: tuple[Parameter, ...] = ()
 
     def build(self) -> tuple[Operation, ...]:
         operations = []
@@ -65,7 +86,43 @@ class Operations:
                     pager = self._pager(built, site, self.names.iterators[site.pointer])
                     built = dataclasses.replace(built, pager=pager)
             operations.append(built)
-        return tuple(operations)
+        return self._client_level(operations)
+
+    def _client_level(self, operations: list[Operation]) -> tuple[Operation, ...]:
+        """Give every client parameter one keyword, free of the constructor's others, in
+        every operation; `client_parameters` lists each once, required ones first."""
+        first: dict[tuple[str, str], Parameter] = {}
+        for op in operations:
+            for parameter in op.parameters:
+                if parameter.client:
+                    first.setdefault(
+                        (parameter.location, parameter.wire_name), parameter
+                    )
+        taken = CONSTRUCTOR_KEYWORDS | {s.keyword for s in self.security_schemes}
+        keywords = naming.assign_unique(
+            [
+                (
+                    f"{loc}:{wire}",
+                    naming.guard(self._client_preferred[loc, wire], taken),
+                )
+                for loc, wire in first
+            ],
+            taken=taken,
+        )
+
+        def renamed(parameter: Parameter) -> Parameter:
+            if not parameter.client:
+                return parameter
+            keyword = keywords[f"{parameter.location}:{parameter.wire_name}"]
+            return dataclasses.replace(parameter, python_name=keyword)
+
+        self.client_parameters = tuple(
+            sorted(map(renamed, first.values()), key=lambda p: not p.required)
+        )
+        return tuple(
+            dataclasses.replace(op, parameters=tuple(map(renamed, op.parameters)))
+            for op in operations
+        )
 
     def _operation(self, site: spec.OperationSite) -> Operation:
         operation, pointer = site.operation, site.pointer
@@ -164,6 +221,21 @@ class Operations:
                 )
             if location == ParameterLocation.HEADER and "default" in parameter:
                 parameter = self._header_default(parameter, where)
+            constant = (
+                parameter.get("x-ms-visibility") == "internal"
+                and "default" in parameter
+                and location != ParameterLocation.BODY
+            )
+            client = not constant and self._is_client(parameter, location, where)
+            if client:
+                preferred = naming.guard(
+                    naming.snake_case(
+                        str(parameter.get("x-ms-client-name") or wire),
+                        fallback="param",
+                        prefix="param_",
+                    )
+                )
+                self._client_preferred.setdefault((location, wire), preferred)
             parameters.append(
                 Parameter(
                     wire_name=wire,
@@ -176,11 +248,10 @@ class Operations:
                     default=parameter.get("default"),
                     has_default="default" in parameter,
                     collection_format=_collection_format(parameter, kind),
-                    constant=parameter.get("x-ms-visibility") == "internal"
-                    and "default" in parameter
-                    and location != ParameterLocation.BODY,
+                    constant=constant,
                     double_encoded=location == ParameterLocation.PATH
                     and parameter.get("x-ms-url-encoding") == "double",
+                    client=client,
                     constraints=self.schemas.constraints(
                         parameter.get("schema")
                         if location == ParameterLocation.BODY
@@ -189,6 +260,24 @@ class Operations:
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
+
+    def _is_client(
+        self, parameter: dict[str, Any], location: ParameterLocation, where: str
+    ) -> bool:
+        """Whether the parameter is marked `x-ms-parameter-location: client`; a body or form
+        parameter so marked stays the method's, with a warning."""
+        if parameter.get("x-ms-parameter-location") != "client":
+            return False
+        if location in CLIENT_LOCATIONS:
+            return True
+        self.warnings.append(
+            self.source.finding(
+                f"a {location} parameter cannot be a client parameter (one value for every"
+                " operation): it stays a parameter of the method",
+                where + "/x-ms-parameter-location",
+            )
+        )
+        return False
 
     def _header_default(self, parameter: dict[str, Any], where: str) -> dict[str, Any]:
         """The header parameter with its default as HTTP sends it (no spaces around it); a

@@ -52,4 +52,5 @@ def parse(source: SourceFile, package: str | None = None) -> Api:
         enums=schemas.ordered_enums(),
         errors=names.errors,
         warnings=tuple(warnings),
+        client_parameters=operations.client_parameters,
     )

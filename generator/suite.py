@@ -478,9 +478,10 @@ class TestsView:
         return BASE_PATH
 
     @property
-    def credential_arguments(self) -> list[tuple[str, object]]:
+    def constructor_arguments(self) -> list[tuple[str, object]]:
+        """The client's keyword arguments in the tests: client parameters, credentials."""
         values = credential_values(self.api).values()
-        return [
+        return list(self._examples.client_values().items()) + [
             (s.keyword, v)
             for s, v in zip(self.api.security_schemes, values, strict=True)
         ]

@@ -62,6 +62,16 @@ def record(api: Api, with_async: bool = True) -> dict[str, Any]:
             {"keyword": scheme.keyword, "kind": str(scheme.kind), "required": False}
             for scheme in api.security_schemes
         ],
+        "client_parameters": [
+            {
+                "keyword": p.python_name,
+                "wire_name": p.wire_name,
+                "in": str(p.location),
+                "type": types.annotation(p.type).text,
+                "required": p.required,
+            }
+            for p in api.client_parameters
+        ],
         "operations": [
             {
                 "name": op.method_name,
@@ -169,6 +179,9 @@ _SHAPE: dict[str, Any] = {
     "client": str,
     "async_client": (str, type(None)),
     "credentials": [{"keyword": str, "kind": str, "required": bool}],
+    "client_parameters": [
+        {"keyword": str, "wire_name": str, "in": str, "type": str, "required": bool}
+    ],
     "operations": [
         {
             "name": str,
@@ -199,8 +212,9 @@ def read_record(text: str, where: str) -> dict[str, Any]:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise _wrong(where, "", f"is not JSON ({error})") from None
-    if isinstance(data, dict):  # recorded before the async client was: it had none
+    if isinstance(data, dict):  # recorded before the async client and client parameters
         data.setdefault("async_client", None)
+        data.setdefault("client_parameters", [])
     _check(data, _SHAPE, where, "")
     checked: dict[str, Any] = data
     if checked["format"] != FORMAT:
@@ -269,7 +283,7 @@ def load_record(path: Path) -> dict[str, Any] | None:
 @dataclass(frozen=True)
 class Change:
     kind: str  # BREAKING or COMPATIBLE
-    what: str  # operation, parameter, model, field, enum, error, credential, package, client
+    what: str  # operation, parameter, model, field, enum, error, credential, ...
     message: str
 
     def as_json(self) -> dict[str, str]:
@@ -282,7 +296,10 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         *_renamed(old, new, "package", "the package"),
         *_renamed(old, new, "client", "the client class"),
         *_async_client(old["async_client"], new["async_client"]),
-        *_credentials(old["credentials"], new["credentials"]),
+        *_keywords(old["credentials"], new["credentials"], "credential"),
+        *_keywords(
+            old["client_parameters"], new["client_parameters"], "client parameter"
+        ),
         *_operations(old["operations"], new["operations"]),
         *_models(old["models"], new["models"]),
         *_enums(old["enums"], new["enums"]),
@@ -315,31 +332,30 @@ def _by_name(
     return {item[key]: item for item in items}
 
 
-def _credentials(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+def _keywords(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], what: str
+) -> list[Change]:
+    """Changes of the constructor's credential or client-parameter keywords: one removed,
+    made required or added as required breaks every caller that constructs the client.
+    """
     before, after = _by_name(old, "keyword"), _by_name(new, "keyword")
     changes = []
-    for keyword, credential in before.items():
+    for keyword, entry in before.items():
         if keyword not in after:
-            changes.append(
-                Change(
-                    BREAKING,
-                    "credential",
-                    f"the credential keyword {keyword}= was removed or renamed",
-                )
-            )
-        elif after[keyword]["required"] and not credential["required"]:
-            changes.append(
-                Change(
-                    BREAKING,
-                    "credential",
-                    f"the credential keyword {keyword}= became required",
-                )
-            )
-    changes += [
-        Change(COMPATIBLE, "credential", f"a new credential keyword {keyword}=")
-        for keyword in after
-        if keyword not in before
-    ]
+            message = f"the {what} keyword {keyword}= was removed or renamed"
+            changes.append(Change(BREAKING, what, message))
+        elif after[keyword]["required"] and not entry["required"]:
+            message = f"the {what} keyword {keyword}= became required"
+            changes.append(Change(BREAKING, what, message))
+    for keyword, entry in after.items():
+        if keyword in before:
+            continue
+        if entry["required"]:
+            message = f"a new required {what} keyword {keyword}="
+            changes.append(Change(BREAKING, what, message))
+        else:
+            message = f"a new {what} keyword {keyword}="
+            changes.append(Change(COMPATIBLE, what, message))
     return changes
 
 

@@ -107,6 +107,40 @@ class CredentialView:
 
 
 @dataclass(frozen=True)
+class ClientParameterView:
+    """A client parameter (`x-ms-parameter-location: client`): a keyword of the constructor
+    (required when the spec requires it) and of with_options (None keeps the value)."""
+
+    parameter: Parameter
+
+    @property
+    def keyword(self) -> str:
+        return self.parameter.python_name
+
+    @property
+    def constructor_argument(self) -> str:
+        annotation = types.parameter_annotation(self.parameter).text
+        return annotation if self.parameter.required else f"{annotation} = None"
+
+    @property
+    def option_argument(self) -> str:
+        annotation = types.parameter_annotation(self.parameter).text
+        if self.parameter.required:
+            annotation = f"{annotation} | None"
+        return f"{annotation} = None"
+
+    @property
+    def imports(self) -> Imports:
+        return types.parameter_annotation(self.parameter).imports
+
+
+def client_parameters_argument(parameters: Iterable[ClientParameterView]) -> Node:
+    """`client_parameters={"account_sid": account_sid, ...}` for Transport and with_options."""
+    entries = tuple(Entry(escape.py_literal(p.keyword), p.keyword) for p in parameters)
+    return Prefixed("client_parameters=", Group("{", entries, "}"))
+
+
+@dataclass(frozen=True)
 class ReturnAlias:
     name: str  # `_<Method>Result`: no spec name starts with `_`
     annotation: Code
@@ -495,6 +529,9 @@ def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
     def value(parameter: Parameter) -> Node:
         if parameter.constant:
             return literal(parameter.default)
+        if parameter.client:
+            keyword = escape.py_literal(parameter.python_name)
+            return f"self._transport.client_parameters[{keyword}]"
         return parameter.python_name
 
     def pairs(parameters: Iterable[Parameter]) -> Node:
@@ -631,6 +668,14 @@ class ClientView:
         return [CredentialView(scheme) for scheme in self.api.security_schemes]
 
     @cached_property
+    def client_parameters(self) -> list[ClientParameterView]:
+        return [ClientParameterView(p) for p in self.api.client_parameters]
+
+    @property
+    def client_parameters_argument(self) -> Node:
+        return client_parameters_argument(self.client_parameters)
+
+    @cached_property
     def _aliases(self) -> dict[str, ReturnAlias]:
         return _return_aliases(self.api)
 
@@ -670,6 +715,7 @@ class ClientView:
         if self.speaks_xml:
             always |= Imports.of("typing", "Literal")
         needs = union(view.imports for view in self.credentials)
+        needs |= union(view.imports for view in self.client_parameters)
         needs |= union(view.imports for view in self.operations)
         needs |= union(alias.annotation.imports for alias in self.aliases)
         return always | needs

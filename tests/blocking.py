@@ -28,7 +28,7 @@ class Blocking:
         self._loop = loop
 
     def __getattr__(self, name: str) -> Any:
-        names = RAW_NAMES if isinstance(self._target, AsyncRawResponse) else ASYNC_NAMES
+        names = RAW_NAMES if _is_async_raw_response(self._target) else ASYNC_NAMES
         value = getattr(self._target, names.get(name, name))
         if name.startswith("_"):  # the transport, as tests reach it
             return value
@@ -47,9 +47,12 @@ class Blocking:
             value = self._loop.run_until_complete(value)
         if isinstance(value, AsyncIterator):
             return self._iterate(value)
-        if isinstance(value, (AsyncTwilioClient, AsyncRawResponse)) or type(
-            value
-        ).__name__.endswith("WithRawResponse"):
+        kind = type(value).__name__
+        if (
+            _is_async_raw_response(value)
+            or kind.endswith("WithRawResponse")
+            or (kind.startswith("Async") and kind.endswith("Client"))
+        ):
             return Blocking(value, self._loop)
         return value
 
@@ -74,20 +77,33 @@ class Blocking:
         return repr(self._target)
 
 
-def blocking_client(*args: Any, **kwargs: Any) -> Any:
-    """An AsyncTwilioClient behind the sync client's API, on an event loop of its own (closed
-    with the client)."""
-    loop = asyncio.new_event_loop()
-    client = Blocking(AsyncTwilioClient(*args, **kwargs), loop)
-    original_close = client.__getattr__("close")
+def _is_async_raw_response(value: object) -> bool:
+    """By name: each generated package has a runtime, and so a class, of its own."""
+    return isinstance(value, AsyncRawResponse) or any(
+        kind.__name__ == "AsyncRawResponse" for kind in type(value).__mro__
+    )
 
-    def close() -> None:
-        original_close()
-        loop.close()
 
-    client.close = close
-    return client
+def blocking(async_class: type[Any]) -> Callable[..., Any]:
+    """A factory of `async_class` clients behind the sync client's API, each on an event
+    loop of its own (closed with the client)."""
 
+    def make(*args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.new_event_loop()
+        client = Blocking(async_class(*args, **kwargs), loop)
+        original_close = client.__getattr__("close")
+
+        def close() -> None:
+            original_close()
+            loop.close()
+
+        client.close = close
+        return client
+
+    return make
+
+
+blocking_client = blocking(AsyncTwilioClient)
 
 # The client factories the tests run with: the sync client, and the async one behind Blocking.
 CLIENT_FACTORIES = [TwilioClient, blocking_client]

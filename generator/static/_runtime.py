@@ -1470,7 +1470,9 @@ class TransportCore(Generic[HTTPClient]):
     building and authenticating requests, following next-page links, retry decisions, and
     turning responses into results or errors. The subclasses only send and read.
 
-    `error_classes` names the ApiError subclass of each documented status.
+    `error_classes` names the ApiError subclass of each documented status;
+    `client_parameters` holds the values of the spec's client parameters
+    (`x-ms-parameter-location: client`) by keyword, which the operations read.
     """
 
     def __init__(
@@ -1478,6 +1480,7 @@ class TransportCore(Generic[HTTPClient]):
         base_url: str,
         *,
         credentials: Mapping[str, Credential],
+        client_parameters: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout,
         max_retries: int,
         http_client: HTTPClient | None,
@@ -1506,6 +1509,7 @@ class TransportCore(Generic[HTTPClient]):
         self.attempt_timeout = attempt_timeout
         self.stream = stream  # success bodies left unread, for RawResponse.iter_bytes
         self.data_format = data_format  # "xml": XML where an operation offers both
+        self.client_parameters = dict(client_parameters or {})
         self._credentials = credentials
         self._user_agent = user_agent
         self._error_classes = error_classes
@@ -1534,9 +1538,11 @@ class TransportCore(Generic[HTTPClient]):
         attempt_timeout: float | None | Unset = UNSET,
         stream: bool | None = None,
         data_format: str | None = None,
+        client_parameters: Mapping[str, Any] | None = None,
     ) -> Core:
         """A transport with other options over the same connection pool (which it never
-        closes), keeping this one's `sleep`. Options not given keep their values."""
+        closes), keeping this one's `sleep`. Options not given (None) keep their values,
+        client parameters too."""
         other = copy.copy(self)
         other._owns_client = False
         if timeout is not None:
@@ -1553,6 +1559,8 @@ class TransportCore(Generic[HTTPClient]):
             other.stream = stream
         if data_format is not None:
             other.data_format = data_format
+        given = {k: v for k, v in (client_parameters or {}).items() if v is not None}
+        other.client_parameters = {**self.client_parameters, **given}
         other._check()
         return other
 
