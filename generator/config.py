@@ -3,10 +3,10 @@
 One client:                         Several clients:
 
     [tool.connector-codegen]            [tool.connector-codegen]
-    spec = "spec/twilio.yaml"           output = "generated"          # defaults for each client
+    spec = "spec/library.yaml"          output = "generated"          # defaults for each client
     output = "generated"                [[tool.connector-codegen.clients]]
-                                        name = "twilio"
-                                        spec = "spec/twilio.yaml"
+                                        name = "library"
+                                        spec = "spec/library.yaml"
 """
 
 from __future__ import annotations

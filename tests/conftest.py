@@ -18,12 +18,22 @@ from generator.pipeline import Job, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 TWILIO_SPEC = ROOT / "spec" / "twilio.yaml"
+# the live Twilio REST API (issue 17), generated as package twilio_api
+TWILIO_API_SPEC = ROOT / "spec" / "twilio-api.yaml"
 LIBRARY_SPEC = ROOT / "tests" / "specs" / "library.json"
 # pages, deprecation, polymorphic models, read-only and nullable fields, a query API key
 LEDGER_SPEC = ROOT / "tests" / "specs" / "ledger.json"
 # what real connectors do: `_` header names, double encoding, 304 and 103, binary form fields
 CONNECTION_SPEC = ROOT / "tests" / "specs" / "connection.json"
 COMMITTED = ROOT / "generated"
+# Stoplight Prism, the referee of the conformance tests (test_prism, test_twilio_api_session):
+# the npm package pinned in tests/prism; CONNECTOR_CODEGEN_PRISM names another binary.
+PRISM_HOME = ROOT / "tests" / "prism"
+PRISM = Path(
+    os.environ.get(
+        "CONNECTOR_CODEGEN_PRISM", PRISM_HOME / "node_modules" / ".bin" / "prism"
+    )
+)
 
 
 def make_job(spec: Path, output: Path, **options: object) -> Job:
@@ -159,3 +169,19 @@ def serve(request: pytest.FixtureRequest) -> Iterator[Any]:
     from .servers import serving
 
     yield from serving(CLIENT_FACTORIES[CLIENT_IDS.index(request.param)])
+
+
+@pytest.fixture(scope="session")
+def prism() -> Path:
+    if not PRISM.exists():
+        npm = shutil.which("npm")
+        assert npm, "Prism is not installed and npm is missing: install Node.js and npm"
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PRISM_HOME)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert PRISM.exists(), PRISM
+    return PRISM

@@ -17,6 +17,7 @@ from .conftest import (
     PYTHON,
     ROOT,
     RUFF_CHECK,
+    TWILIO_API_SPEC,
     TWILIO_SPEC,
     make_job,
     run,
@@ -24,11 +25,34 @@ from .conftest import (
 )
 
 
+@pytest.mark.parametrize(
+    ("spec", "package"),
+    [
+        (TWILIO_SPEC, "twilio_connector"),
+        (TWILIO_API_SPEC, "twilio_api"),
+    ],
+)
 def test_generating_from_the_spec_reproduces_the_committed_output(
-    tmp_path: Path,
+    tmp_path: Path, spec: Path, package: str
 ) -> None:
-    generate(make_job(TWILIO_SPEC, tmp_path))
-    assert tree(tmp_path / "twilio_connector") == tree(COMMITTED / "twilio_connector")
+    generate(
+        make_job(spec, tmp_path, package=package if spec == TWILIO_API_SPEC else None)
+    )
+    assert tree(tmp_path / package) == tree(COMMITTED / package)
+
+
+def test_the_generator_and_its_templates_know_nothing_of_any_service() -> None:
+    """The clients come from the specs alone: no file under generator/ or templates/ names
+    the service of the specs this repository generates."""
+    naming = [
+        path.relative_to(ROOT).as_posix()
+        for folder in (ROOT / "generator", ROOT / "templates")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and b"twilio" in path.read_bytes().lower()
+    ]
+    assert naming == []
 
 
 def test_the_check_command_finds_the_committed_output_current() -> None:
@@ -56,6 +80,7 @@ def test_output_is_identical_under_different_hash_seeds(tmp_path: Path) -> None:
 def packages(library_package: Path) -> list[Path]:
     return [
         COMMITTED / "twilio_connector",
+        COMMITTED / "twilio_api",
         library_package / "library_catalog_connector",
         library_package / "loan_ledger_connector",
         library_package / "connection_connector",

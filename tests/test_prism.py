@@ -35,8 +35,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -57,15 +55,9 @@ from generator.parser import parse
 from generator.pipeline import generate
 from generator.spec import resolve_pointer
 
-from .conftest import ROOT, TWILIO_SPEC, make_job
+from .conftest import TWILIO_SPEC, make_job
 from .test_corpus import CORPUS
 
-PRISM_HOME = ROOT / "tests" / "prism"
-PRISM = Path(
-    os.environ.get(
-        "CONNECTOR_CODEGEN_PRISM", PRISM_HOME / "node_modules" / ".bin" / "prism"
-    )
-)
 # Chosen for variety: query, path, header, body, formData and files; basic, API keys in the
 # header and in the query, OAuth tokens, no scheme at all, and `security: []` at the top.
 SHARED = [
@@ -83,22 +75,6 @@ SHARED = [
     "certified-connectors__Azure_Communication_Services_Email",  # `security: []`, body
 ]
 SPECS = [TWILIO_SPEC] + [CORPUS / "powerplatform" / f"{name}.json" for name in SHARED]
-
-
-@pytest.fixture(scope="module")
-def prism() -> Path:
-    if not PRISM.exists():
-        npm = shutil.which("npm")
-        assert npm, "Prism is not installed and npm is missing: install Node.js and npm"
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PRISM_HOME)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-    assert PRISM.exists(), PRISM
-    return PRISM
 
 
 @pytest.fixture(scope="module")
