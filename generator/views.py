@@ -960,7 +960,7 @@ class EnumView:
 
     @property
     def class_line(self) -> Node:
-        return Group(f"class {self.name}(", ("str", "Enum"), "):")
+        return Group(f"class {self.name}(", ("ApiEnum",), "):")
 
     @property
     def member_statements(self) -> list[Node]:
@@ -970,7 +970,7 @@ class EnumView:
 
     @property
     def imports(self) -> Imports:
-        return Imports.of("enum", "Enum")
+        return Imports.of(RUNTIME, "ApiEnum")
 
 
 @dataclass(frozen=True)

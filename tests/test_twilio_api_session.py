@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import runpy
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -317,3 +318,43 @@ def test_the_referee_reports_what_breaks_twilios_description(twilio_prism: str) 
     found = violations(twilio_prism, bad_account)
     assert {location for location, _, _ in found} >= {"query.pagesize"}, found
     assert referee_defects(bad_account) == []
+
+
+def readme_example(heading: str) -> str:
+    """The first Python block after a README heading."""
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    after = text[text.index(heading) :]
+    return after.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_example_of_the_live_client_runs(
+    tmp_path: Path,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import twilio_api
+
+    example = readme_example("### The live Twilio API client")
+    account, key, secret = re.findall(r'"(AC[^"]*)".*"(SK[^"]*)", "([^"]*)"', example)[
+        0
+    ]
+    standin = StandIn(account, "auth-token", api_keys={key: secret})
+    standin.seed_message("+15558675310", SENDER, "Earlier", _day(8, 3))
+    standin.now = _day(1, 1).replace(year=2024)
+    standin.seed_message("+15558675310", SENDER, "This year", standin.now)
+    base_url = serve(httpserver, standin)
+
+    def local(*args: Any, **kwargs: Any) -> TwilioAPIClient:
+        return TwilioAPIClient(base_url, *args, **kwargs)
+
+    monkeypatch.setattr(twilio_api, "TwilioAPIClient", local)
+    script = tmp_path / "readme_example.py"
+    script.write_text(example)
+    runpy.run_path(str(script))
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-1] == "21211 Invalid 'To' Phone Number: 555-0100"
+    assert [line.split(" ", 1)[1] for line in printed[:-1]] == [
+        "delivered Mon, 01 Jan 2024 10:30:00 +0000"
+    ]
+    assert [r.method for r in standin.received] == ["POST", "GET", "POST", "POST"]

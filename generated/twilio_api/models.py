@@ -10,11 +10,11 @@ unknown keys are kept in `additional_properties`. `from_dict(data).to_dict()` gi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from ._runtime import (
     UNSET,
+    ApiEnum,
     ApiModel,
     Unset,
     decode,
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-class CreateIncomingPhoneNumberSmsMethod(str, Enum):
+class CreateIncomingPhoneNumberSmsMethod(ApiEnum):
     """The HTTP method SmsUrl is called with.
 
     A value the spec does not list is kept as a plain string.
@@ -59,7 +59,7 @@ class CreateIncomingPhoneNumberSmsMethod(str, Enum):
     POST = "POST"
 
 
-class CreateIncomingPhoneNumberVoiceMethod(str, Enum):
+class CreateIncomingPhoneNumberVoiceMethod(ApiEnum):
     """The HTTP method VoiceUrl is called with.
 
     A value the spec does not list is kept as a plain string.
@@ -69,7 +69,7 @@ class CreateIncomingPhoneNumberVoiceMethod(str, Enum):
     POST = "POST"
 
 
-class CreateMessageScheduleType(str, Enum):
+class CreateMessageScheduleType(ApiEnum):
     """Schedule the message (with a Messaging Service) for SendAt.
 
     A value the spec does not list is kept as a plain string.
@@ -78,7 +78,7 @@ class CreateMessageScheduleType(str, Enum):
     FIXED = "fixed"
 
 
-class MessageDirection(str, Enum):
+class MessageDirection(ApiEnum):
     """Whether it was received or sent, and how.
 
     A value the spec does not list is kept as a plain string.
@@ -90,7 +90,7 @@ class MessageDirection(str, Enum):
     OUTBOUND_REPLY = "outbound-reply"
 
 
-class MessageStatus(str, Enum):
+class MessageStatus(ApiEnum):
     """Where the message is in its life.
 
     A value the spec does not list is kept as a plain string.
@@ -111,7 +111,7 @@ class MessageStatus(str, Enum):
     CANCELED = "canceled"
 
 
-class UpdateIncomingPhoneNumberSmsMethod(str, Enum):
+class UpdateIncomingPhoneNumberSmsMethod(ApiEnum):
     """The HTTP method SmsUrl is called with.
 
     A value the spec does not list is kept as a plain string.
@@ -121,7 +121,7 @@ class UpdateIncomingPhoneNumberSmsMethod(str, Enum):
     POST = "POST"
 
 
-class UpdateIncomingPhoneNumberVoiceMethod(str, Enum):
+class UpdateIncomingPhoneNumberVoiceMethod(ApiEnum):
     """The HTTP method VoiceUrl is called with.
 
     A value the spec does not list is kept as a plain string.
@@ -131,7 +131,7 @@ class UpdateIncomingPhoneNumberVoiceMethod(str, Enum):
     POST = "POST"
 
 
-class UpdateMessageStatus(str, Enum):
+class UpdateMessageStatus(ApiEnum):
     """canceled, to cancel a scheduled message.
 
     A value the spec does not list is kept as a plain string.

@@ -210,6 +210,18 @@ def _decoded(decoder: Callable[[Any], T], data: Any) -> T | None:
         return None
 
 
+class ApiEnum(str, enum.Enum):
+    """The base of the spec's string enums: a member is its wire value as a string, and
+    `str()`, `format()` and f-strings give that value (`queued`), not the member's name.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+
 class ApiModel:
     """Base of the generated models: JSON objects in, JSON objects out."""
 
