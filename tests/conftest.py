@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -185,3 +186,22 @@ def prism() -> Path:
         assert done.returncode == 0, done.stderr[-3000:]
     assert PRISM.exists(), PRISM
     return PRISM
+
+
+def write_spec(spec: dict[str, Any], folder: Path) -> Path:
+    """The spec as a JSON file in `folder` (made if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "spec.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+@pytest.fixture(params=["sync", "async"])
+def xml_client(request: pytest.FixtureRequest, httpserver: Any) -> Iterator[Any]:
+    """A connector client of each kind that asks for XML, of a local server."""
+    from .blocking import CLIENT_FACTORIES, CLIENT_IDS
+    from .servers import ACCOUNT, AUTH
+
+    make = CLIENT_FACTORIES[CLIENT_IDS.index(request.param)]
+    with make(httpserver.url_for(ACCOUNT), auth=AUTH, data_format="xml") as client:
+        yield client

@@ -21,7 +21,7 @@ from generator.pipeline import understand
 from generator.surface import BREAKING, COMPATIBLE, compare, read_record, record
 
 from .blocking import CLIENT_IDS, blocking
-from .conftest import make_job
+from .conftest import make_job, write_spec
 
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 OTHER_ACCOUNT = "AC" + "fedcba9876543210" * 2
@@ -70,10 +70,7 @@ SPEC: dict[str, Any] = {
 
 
 def understood(spec: dict[str, Any], folder: Path) -> Any:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "spec.json"
-    path.write_text(json.dumps(spec))
-    return understand(make_job(path, folder / "out"))
+    return understand(make_job(write_spec(spec, folder), folder / "out"))
 
 
 def test_a_client_parameter_leaves_the_methods_for_the_constructor(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +20,8 @@ from twilio_connector._runtime import XmlModel
 from generator.errors import SpecError
 from generator.pipeline import generate
 
-from .blocking import CLIENT_FACTORIES, CLIENT_IDS
-from .conftest import TWILIO_SPEC, make_job
-from .servers import ACCOUNT, AUTH
+from .conftest import TWILIO_SPEC, make_job, write_spec
+from .servers import ACCOUNT
 
 MESSAGE_XML = (
     b"<Message><body>Hi &amp; bye</body><to>+15550001</to><status>queued</status>"
@@ -33,16 +30,8 @@ MESSAGE_XML = (
 )
 
 
-@pytest.fixture(params=CLIENT_FACTORIES, ids=CLIENT_IDS)
-def client(request: pytest.FixtureRequest, httpserver: HTTPServer) -> Iterator[Any]:
-    with request.param(
-        httpserver.url_for(ACCOUNT), auth=AUTH, data_format="xml"
-    ) as client:
-        yield client
-
-
 def test_a_program_gets_lists_and_sends_messages_in_xml(
-    httpserver: HTTPServer, client: Any
+    httpserver: HTTPServer, xml_client: Any
 ) -> None:
     page = b"<MessageList>%s<next_page_uri>%s/Messages.json?Page=1</next_page_uri></MessageList>"
     last = b"<MessageList>%s</MessageList>" % MESSAGE_XML.replace(b"SM1", b"SM2")
@@ -73,9 +62,9 @@ def test_a_program_gets_lists_and_sends_messages_in_xml(
         MESSAGE_XML, **xml
     )
 
-    fetched = client.get_message("SM1")
-    listed = [message.sid for message in client.iter_list_messages()]
-    sent = client.send_message(
+    fetched = xml_client.get_message("SM1")
+    listed = [message.sid for message in xml_client.iter_list_messages()]
+    sent = xml_client.send_message(
         SendMessageRequest(from_="+15550002", to="+15550001", body="Hi & bye")
     )
 
@@ -150,9 +139,7 @@ def twilio_spec() -> dict[str, Any]:
 
 
 def generate_from(spec: dict[str, Any], folder: Path) -> Any:
-    path = folder / "spec.json"
-    path.write_text(json.dumps(spec))
-    return generate(make_job(path, folder / "out"))
+    return generate(make_job(write_spec(spec, folder), folder / "out"))
 
 
 def test_an_operation_offering_only_json_speaks_json_whatever_is_asked(

@@ -6,7 +6,6 @@ bounds the depth as JSON's is, and names what is wrong; a well-formed document p
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,7 @@ from twilio_connector import Message, UnexpectedResponseError
 
 from generator.static._runtime import MAX_XML_DEPTH, parse_xml_body
 
-from .blocking import CLIENT_FACTORIES, CLIENT_IDS
-from .servers import ACCOUNT, AUTH
+from .servers import ACCOUNT
 
 LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -97,17 +95,9 @@ def test_names_attributes_namespaces_and_text_are_kept() -> None:
 # -- through the client: a hostile XML response is an UnexpectedResponseError ---------------
 
 
-@pytest.fixture(params=CLIENT_FACTORIES, ids=CLIENT_IDS)
-def client(request: pytest.FixtureRequest, httpserver: HTTPServer) -> Iterator[Any]:
-    with request.param(
-        httpserver.url_for(ACCOUNT), auth=AUTH, data_format="xml"
-    ) as client:
-        yield client
-
-
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_a_hostile_xml_response_is_an_unexpected_response_with_its_text(
-    httpserver: HTTPServer, client: Any, name: str
+    httpserver: HTTPServer, xml_client: Any, name: str
 ) -> None:
     document, words = HOSTILE[name]
     httpserver.expect_request(f"{ACCOUNT}/Messages/SM1.json").respond_with_data(
@@ -116,13 +106,13 @@ def test_a_hostile_xml_response_is_an_unexpected_response_with_its_text(
     with pytest.raises(
         UnexpectedResponseError, match=words.replace("(", r"\(")
     ) as caught:
-        client.get_message("SM1")
+        xml_client.get_message("SM1")
     assert caught.value.status_code == 200
     assert caught.value.text == document.decode("utf-8", errors="replace")
 
 
 def test_an_xml_response_is_read_by_its_content_type_whatever_was_asked(
-    httpserver: HTTPServer, client: Any
+    httpserver: HTTPServer, xml_client: Any
 ) -> None:
     document = b"<Message><sid>SM1</sid><num_segments>2</num_segments></Message>"
     path = f"{ACCOUNT}/Messages/SM1.json"
@@ -130,9 +120,11 @@ def test_an_xml_response_is_read_by_its_content_type_whatever_was_asked(
         document, content_type="text/xml; charset=utf-8"
     )
     httpserver.expect_ordered_request(path).respond_with_json({"sid": "SM2"})
-    json_client = client.with_options(data_format="json")
+    json_client = xml_client.with_options(data_format="json")
     assert json_client.get_message("SM1") == Message(sid="SM1", num_segments="2")
-    assert client.get_message("SM1") == Message(sid="SM2")  # JSON, though XML was asked
+    assert xml_client.get_message("SM1") == Message(
+        sid="SM2"
+    )  # JSON, though XML was asked
     assert [r.headers["Accept"] for r, _ in httpserver.log] == [
         "application/json",
         "application/xml",
