@@ -232,6 +232,10 @@ def _assignment(node: Assign, indent: int, end: str) -> str:
         wrapped = _parenthesized(value, indent)
         if wrapped:
             return f"{target} = {wrapped}{end}"
+        if isinstance(value, Group) and not value.items:
+            # a call without arguments goes in parentheses even where it is still too long
+            inner = " " * (indent + INDENT)
+            return f"{target} = (\n{inner}{flat(value)}\n{' ' * indent}){end}"
     lone = isinstance(node.annotation, Union) and len(node.annotation.operands) == 1
     if lone and annotation.endswith("]"):  # a lone subscript splits after its bracket
         rest = f" = {flat(value)}" if value is not None else ""
@@ -343,7 +347,9 @@ def _opens(line: str) -> bool:
 # What black leaves long in both styles: one string literal or name, maybe after `name=`, maybe
 # followed by a comma (an argument or element); the opening line of an exploded call,
 # definition or class (`return self.long_name(`, `raw = await self.long_name(`); `class LongName:`; a definition's last line;
-# a declaration `name: LongName` without a value; a chain of calls without arguments; an
+# a declaration `name: LongName` without a value; a chain of calls without arguments (maybe
+# awaited); a name given a string (`MEMBER = "long value"`, or a parameter's string default,
+# `base_url: str = "https://...",`); an
 # argument whose call opens, or is empty, on a line of its own (`field=models.LongName(`,
 # `raw=lambda client: client.long_name(`).
 _STRING = r'(?:[rbuRBU]{0,2}"(?:[^"\\]|\\.)*"|[rbuRBU]{0,2}\'(?:[^\'\\]|\\.)*\')'
@@ -352,6 +358,7 @@ _LONG_ATOM = re.compile(
     rf"(?:{_NAME}=)?(?:{_STRING}|{_NAME}),?"
     rf"|(?:return |class |(?:async )?def |{_NAME} = )?(?:await )?{_NAME}\("
     rf"|class {_NAME}:|\) -> {_NAME}(?:\[{_NAME}\])?:"
-    rf"|{_NAME}: {_NAME}|{_NAME}\(\)(?:\.{_NAME}\(\))*"
+    rf"|{_NAME}: {_NAME}|(?:await )?{_NAME}\(\)(?:\.{_NAME}\(\))*|{_NAME} = {_STRING}"
+    rf"|{_NAME}: {_NAME} = {_STRING},"
     rf"|(?:{_NAME}=)?(?:lambda(?: {_NAME})?: )?{_NAME}\((?:\),?)?"
 )

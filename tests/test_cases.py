@@ -128,6 +128,8 @@ def _print(text: str) -> str:
     module = _in_blocks(printed, indent)
     for mode in (STABLE, PREVIEW):
         assert black.format_str(module, mode=mode) == module, (mode, module)
+    # and the printer knows it: a long line it is not sure of sends a whole file to black
+    assert printer.unsure_lines(module) == [], module
     return printed
 
 
@@ -207,3 +209,22 @@ def test_a_mismatch_fails(tmp_path: Path) -> None:
     case.write_text("# case: py_literal\n\"a\"\n# output\n'a'\n", encoding="utf-8")
     function, given, expected = read_case(case)
     assert CASES[function](given) != expected
+
+
+def test_a_long_string_default_in_a_signature_is_a_line_black_keeps_as_it_is() -> None:
+    """The constructor's `base_url` default is the spec's host, written by the template: a
+    long one must not send client.py through black (GroupMgr's did)."""
+    url = "https://" + "h" * 80 + ".example"
+    module = (
+        "class A:\n"
+        "    def __init__(\n"
+        "        self,\n"
+        f'        base_url: str = "{url}",\n'
+        "        *,\n"
+        "        api_key: str | None = None,\n"
+        "    ) -> None:\n"
+        "        pass\n"
+    )
+    for mode in (STABLE, PREVIEW):
+        assert black.format_str(module, mode=mode) == module, mode
+    assert printer.unsure_lines(module) == []

@@ -17,11 +17,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from twilio_api import AsyncTwilioAPIClient, TwilioAPIClient
 
-from generator.pipeline import understand
+from generator.pipeline import generate, understand
 from generator.surface import BREAKING, COMPATIBLE, compare, read_record, record
 
 from .blocking import CLIENT_IDS, blocking
-from .conftest import make_job, write_spec
+from .conftest import MYPY_STRICT, PYTEST_QUIET, make_job, run, write_spec
 
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 OTHER_ACCOUNT = "AC" + "fedcba9876543210" * 2
@@ -138,6 +138,23 @@ def test_a_constant_parameter_marked_client_stays_a_constant(tmp_path: Path) -> 
     assert [p.constant for p in get_book.parameters if p.wire_name == "region"] == [
         True
     ]
+
+
+def test_a_package_with_path_and_query_client_parameters_passes_its_suite_and_mypy(
+    tmp_path: Path,
+) -> None:
+    """The generated tests construct the clients with the client parameters and expect them
+    in every request (the tenant in the path, the region in the query), on both clients.
+    """
+    generate(make_job(write_spec(SPEC, tmp_path), tmp_path / "out"))
+    package = tmp_path / "out" / "ledger_connector"
+    suite = run([*PYTEST_QUIET, package.name], cwd=package.parent)
+    assert suite.returncode == 0, suite.stdout[-3000:]
+    assert " passed" in suite.stdout and " failed" not in suite.stdout
+    typed = run([*MYPY_STRICT, package.name], cwd=package.parent)
+    assert typed.returncode == 0, typed.stdout[-3000:]
+    tests = (package / "tests" / "test_client.py").read_text()
+    assert "region=" in tests and "tenant=" in tests
 
 
 @pytest.mark.parametrize("client_class", [TwilioAPIClient, AsyncTwilioAPIClient])
