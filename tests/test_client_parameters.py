@@ -6,6 +6,7 @@ through `with_options`, instead of a parameter of each method; the API record li
 
 from __future__ import annotations
 
+import ast
 import copy
 import inspect
 import json
@@ -283,3 +284,37 @@ def test_a_record_written_before_client_parameters_reads_as_having_none(
     data = recorded(SPEC, tmp_path)
     del data["client_parameters"]
     assert read_record(json.dumps(data), "old.json")["client_parameters"] == []
+
+
+def test_a_hostile_client_parameter_is_escaped_everywhere_it_is_written(
+    tmp_path: Path,
+) -> None:
+    spec = copy.deepcopy(SPEC)
+    hostile = 'Tenant"""\\x\'#import os'
+    spec["parameters"]["Tenant"]["name"] = hostile
+    spec["parameters"]["Tenant"]["description"] = '"""); import os; ("""\n\\'
+    for path in list(spec["paths"]):
+        spec["paths"][path.replace("{Tenant}", "{" + hostile + "}")] = spec[
+            "paths"
+        ].pop(path)
+    generate(make_job(write_spec(spec, tmp_path / "hostile"), tmp_path / "out"))
+    generate(make_job(write_spec(SPEC, tmp_path / "benign"), tmp_path / "benign"))
+    package = tmp_path / "out" / "ledger_connector"
+    for module in sorted(package.rglob("*.py")):
+        relative = module.relative_to(package)
+        benign = tmp_path / "benign" / "ledger_connector" / relative
+        # every module is still Python, importing exactly what the benign one imports
+        assert imports(module) == imports(benign), relative
+    suite = run([*PYTEST_QUIET, package.name], cwd=package.parent)
+    assert suite.returncode == 0, suite.stdout[-3000:]
+
+
+def imports(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(), str(module))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found

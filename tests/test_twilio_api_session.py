@@ -288,10 +288,10 @@ def violations(origin: str, received: Received) -> list[tuple[str, str, str]]:
 
 
 def test_every_request_of_the_session_is_one_twilios_description_accepts(
-    httpserver: HTTPServer, twilio_prism: str
+    httpserver: HTTPServer, twilio_prism: str, make_client: Any
 ) -> None:
     standin = seeded()
-    run_session(TwilioAPIClient, serve(httpserver, standin), standin)
+    run_session(make_client, serve(httpserver, standin), standin)
     assert len(standin.received) > 20
     defects = []
     for received in standin.received:
