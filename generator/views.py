@@ -134,12 +134,6 @@ class ClientParameterView:
         return types.parameter_annotation(self.parameter).imports
 
 
-def client_parameters_argument(parameters: Iterable[ClientParameterView]) -> Node:
-    """`client_parameters={"account_sid": account_sid, ...}` for Transport and with_options."""
-    entries = tuple(Entry(escape.py_literal(p.keyword), p.keyword) for p in parameters)
-    return Prefixed("client_parameters=", Group("{", entries, "}"))
-
-
 @dataclass(frozen=True)
 class ReturnAlias:
     name: str  # `_<Method>Result`: no spec name starts with `_`
@@ -673,7 +667,13 @@ class ClientView:
 
     @property
     def client_parameters_argument(self) -> Node:
-        return client_parameters_argument(self.client_parameters)
+        """`client_parameters={"account_sid": account_sid, ...}`, as the constructor and
+        with_options hand them to the transport."""
+        entries = tuple(
+            Entry(escape.py_literal(p.keyword), p.keyword)
+            for p in self.client_parameters
+        )
+        return Prefixed("client_parameters=", Group("{", entries, "}"))
 
     @cached_property
     def _aliases(self) -> dict[str, ReturnAlias]:
