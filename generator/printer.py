@@ -26,6 +26,18 @@ LINE_LENGTH = 88
 INDENT = 4
 
 
+def width(text: str) -> int:
+    """The columns black counts for the text: its length, or for other than ASCII black's own
+    display width (a wide character, most emoji and CJK, takes two; a combining one none).
+    """
+    if text.isascii():
+        return len(text)
+    # imported only for such text: black is slow to load
+    from black.strings import str_width
+
+    return int(str_width(text))
+
+
 @dataclass(frozen=True)
 class Group:
     """`head` items `tail`: a call's arguments, a definition's parameters, a list, tuple or
@@ -144,7 +156,7 @@ def literal(value: Any) -> Node:
 def lay_out(node: Node, indent: int = 0, end: str = "") -> str:
     """The node's lines from column `indent` (the first line unindented), followed by `end`."""
     line = flat(node) + end
-    if indent + len(line) <= LINE_LENGTH:
+    if indent + width(line) <= LINE_LENGTH:
         return line
     if isinstance(node, Group) and node.items:
         return _explode(node, indent, end)
@@ -183,7 +195,7 @@ def _returns(node: Definition, indent: int) -> str:
     subscript splits after its bracket, anything else goes in parentheses (black's layouts).
     """
     returns = flat(node.returns)
-    if indent + len(f") -> {returns}:") <= LINE_LENGTH:
+    if indent + width(f") -> {returns}:") <= LINE_LENGTH:
         return returns
     lone = isinstance(node.returns, Union) and len(node.returns.operands) == 1
     if lone and returns.endswith("]"):
@@ -204,10 +216,10 @@ def _statement_value(prefix: str, group: Group, indent: int, end: str) -> str:
     """A statement's bracketed value exploded; in parentheses, one level deeper, when its
     opening line is too long after the prefix and every line fits there (as black wraps it).
     """
-    if indent + len(prefix) + len(group.head) > LINE_LENGTH:
+    if indent + width(prefix + group.head) > LINE_LENGTH:
         inner = indent + INDENT
         body = " " * inner + lay_out(group, inner)
-        if all(len(line) <= LINE_LENGTH for line in body.splitlines()):
+        if all(width(line) <= LINE_LENGTH for line in body.splitlines()):
             return f"(\n{body}\n{' ' * indent}){end}"
     return _explode(group, indent, end)
 
@@ -225,10 +237,14 @@ def _assignment(node: Assign, indent: int, end: str) -> str:
         return f"{target} = " + _explode(value, indent, end)
     if isinstance(value, Union) and _lone_subscript(node, indent):
         # an alias of one subscript splits after its bracket
-        lead = len(target) + 3
+        lead = width(target) + 3
         split = _subscript_split(value.operands[0], indent, lead).lstrip(" ")
         return f"{target} = {split.removesuffix(chr(10))}{end}"
-    if node.statement and value is not None and indent + len(target) + 4 <= LINE_LENGTH:
+    if (
+        node.statement
+        and value is not None
+        and indent + width(target) + 4 <= LINE_LENGTH
+    ):
         wrapped = _parenthesized(value, indent)
         if wrapped:
             return f"{target} = {wrapped}{end}"
@@ -239,7 +255,7 @@ def _assignment(node: Assign, indent: int, end: str) -> str:
     lone = isinstance(node.annotation, Union) and len(node.annotation.operands) == 1
     if lone and annotation.endswith("]"):  # a lone subscript splits after its bracket
         rest = f" = {flat(value)}" if value is not None else ""
-        lead = len(node.target) + 2 + len(rest)
+        lead = width(node.target) + 2 + width(rest)
         split = (
             _subscript_split(annotation, indent, lead).lstrip(" ").removesuffix("\n")
         )
@@ -258,7 +274,7 @@ def _lone_subscript(node: Assign, indent: int) -> bool:
         return False
     operand = value.operands[0]
     opening = f"{node.target}: {flat(node.annotation)} = {operand.partition('[')[0]}["
-    return operand.endswith("]") and indent + len(opening) <= LINE_LENGTH
+    return operand.endswith("]") and indent + width(opening) <= LINE_LENGTH
 
 
 def _parenthesized(node: Node, indent: int) -> str:
@@ -266,7 +282,7 @@ def _parenthesized(node: Node, indent: int) -> str:
     when it does not fit on one line. Empty when even that does not fit."""
     inner = " " * (indent + INDENT)
     text = flat(node)
-    if len(inner) + len(text) <= LINE_LENGTH:
+    if len(inner) + width(text) <= LINE_LENGTH:
         lines = [text]
     elif isinstance(node, Union) and len(node.operands) > 1:
         lines = [node.operands[0], *(f"| {o}" for o in node.operands[1:])]
@@ -287,7 +303,7 @@ def _subscript_split(line: str, indent: int, lead: int = 0) -> str:
 def _subscript_lines(text: str, indent: int, lead: int) -> list[str]:
     pad, inner = " " * indent, " " * (indent + INDENT)
     if (
-        indent + lead + len(text) <= LINE_LENGTH
+        indent + lead + width(text) <= LINE_LENGTH
         or not text.endswith("]")
         or "[" not in text
     ):
@@ -300,7 +316,7 @@ def _subscript_lines(text: str, indent: int, lead: int) -> list[str]:
             *_subscript_lines(inside, indent + INDENT, 0),
             f"{pad}]",
         ]
-    if len(inner) + len(inside) <= LINE_LENGTH:
+    if len(inner) + width(inside) <= LINE_LENGTH:
         return [f"{pad}{head}[", inner + inside, f"{pad}]"]
     rows = [f"{pad}{head}["]
     for element in elements:
@@ -329,7 +345,7 @@ def unsure_lines(text: str) -> list[str]:
     for line in text.splitlines():
         quotes = line.count('"""')
         if (
-            len(line) > LINE_LENGTH
+            width(line) > LINE_LENGTH
             and not in_docstring
             and not line.lstrip().startswith("#")  # black leaves comments as they are
             and not (quotes and _opens(line))
