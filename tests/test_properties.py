@@ -202,3 +202,6 @@ def test_random_documents_generate_working_code_or_a_clear_error(
         assert hasattr(module, "UNSET")
     finally:
         sys.path.remove(str(folder))
+        # Thousands of examples in a long run: keep only one package imported at a time.
+        for name in [name for name in sys.modules if name.split(".")[0] == package]:
+            del sys.modules[name]
