@@ -117,21 +117,25 @@ class ClientParameterView:
     def keyword(self) -> str:
         return self.parameter.python_name
 
+    @cached_property
+    def _annotation(self) -> Code:
+        return types.parameter_annotation(self.parameter)
+
     @property
     def constructor_argument(self) -> str:
-        annotation = types.parameter_annotation(self.parameter).text
+        annotation = self._annotation.text
         return annotation if self.parameter.required else f"{annotation} = None"
 
     @property
     def option_argument(self) -> str:
-        annotation = types.parameter_annotation(self.parameter).text
+        annotation = self._annotation.text
         if self.parameter.required:
             annotation = f"{annotation} | None"
         return f"{annotation} = None"
 
     @property
     def imports(self) -> Imports:
-        return types.parameter_annotation(self.parameter).imports
+        return self._annotation.imports
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -63,6 +64,24 @@ def tree(folder: Path) -> dict[str, bytes]:
         and "__pycache__" not in path.parts
         and ".pytest_cache" not in path.parts
     }
+
+
+def imports(module: Path) -> set[str]:
+    """What the Python file imports, dotted (`os`, `httpx.Client`; relative ones start with
+    their dots: `.models.Message`)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"), str(module))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            prefix = "." * node.level + (f"{node.module}." if node.module else "")
+            found |= {prefix + alias.name for alias in node.names}
+    return found
+
+
+def imported_roots(module: Path) -> set[str]:
+    """The top-level packages the file imports absolutely (`os`, `httpx`)."""
+    return {name.split(".")[0] for name in imports(module) if not name.startswith(".")}
 
 
 def run(

@@ -6,7 +6,6 @@ through `with_options`, instead of a parameter of each method; the API record li
 
 from __future__ import annotations
 
-import ast
 import copy
 import inspect
 import json
@@ -22,7 +21,7 @@ from generator.pipeline import generate, understand
 from generator.surface import BREAKING, COMPATIBLE, compare, read_record, record
 
 from .blocking import CLIENT_IDS, blocking
-from .conftest import MYPY_STRICT, PYTEST_QUIET, make_job, run, write_spec
+from .conftest import MYPY_STRICT, PYTEST_QUIET, imports, make_job, run, write_spec
 
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 OTHER_ACCOUNT = "AC" + "fedcba9876543210" * 2
@@ -307,14 +306,3 @@ def test_a_hostile_client_parameter_is_escaped_everywhere_it_is_written(
         assert imports(module) == imports(benign), relative
     suite = run([*PYTEST_QUIET, package.name], cwd=package.parent)
     assert suite.returncode == 0, suite.stdout[-3000:]
-
-
-def imports(module: Path) -> set[str]:
-    tree = ast.parse(module.read_text(), str(module))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return found

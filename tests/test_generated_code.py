@@ -19,6 +19,7 @@ from .conftest import (
     RUFF_CHECK,
     TWILIO_API_SPEC,
     TWILIO_SPEC,
+    imported_roots,
     make_job,
     run,
     tree,
@@ -132,30 +133,23 @@ ALLOWED_IMPORTS = {"httpx", "httpcore", "pytest", "pytest_httpserver", "werkzeug
 
 
 def test_generated_code_imports_only_the_standard_library_httpx_and_itself() -> None:
-    import ast
     import sys
 
     for path in (COMMITTED / "twilio_connector").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                roots = {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                roots = {str(node.module).split(".")[0]}
-            else:
-                continue
-            outside = {
-                r
-                for r in roots
-                if r not in sys.stdlib_module_names and r not in ALLOWED_IMPORTS
-            }
-            assert not outside, f"{path.name} imports {outside}"
-            if (
-                "tests" not in path.parts
-            ):  # httpcore: httpx's own transport, installed with it
-                assert roots <= sys.stdlib_module_names | {
-                    "httpx",
-                    "httpcore",
-                }, f"{path.name} imports {roots}"
+        roots = imported_roots(path)
+        outside = {
+            r
+            for r in roots
+            if r not in sys.stdlib_module_names and r not in ALLOWED_IMPORTS
+        }
+        assert not outside, f"{path.name} imports {outside}"
+        if (
+            "tests" not in path.parts
+        ):  # httpcore: httpx's own transport, installed with it
+            assert roots <= sys.stdlib_module_names | {
+                "httpx",
+                "httpcore",
+            }, f"{path.name} imports {roots}"
 
 
 def test_a_copy_under_another_name_and_parent_package_passes_its_tests(

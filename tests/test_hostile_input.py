@@ -16,6 +16,7 @@ from .conftest import (
     PYTHON,
     ROOT,
     RUFF_CHECK,
+    imported_roots,
     invoke,
     make_job,
     run,
@@ -83,13 +84,7 @@ def test_spec_text_reaches_the_source_only_inside_literals_and_docstrings(
 
     for path in (hostile_output / "hostile_connector").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                imported.add(node.module.split(".")[0])
-        assert "os" not in imported or path.name == "_runtime.py", path
+        assert "os" not in imported_roots(path) or path.name == "_runtime.py", path
         calls = {
             ast.unparse(node.func)
             for node in ast.walk(tree)

@@ -99,30 +99,31 @@ def mock_origins(
     prism: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[Path, str]]:
     """`prism mock` of every spec on 127.0.0.1, all started at once (each takes seconds to
-    boot); the origin of each by spec. Prism's log of each goes to a file, never a pipe that
-    could fill."""
+    boot); the origin of each by spec."""
     logs = tmp_path_factory.mktemp("prism-logs")
     servers = {}
     with contextlib.ExitStack() as stack:
         for index, spec in enumerate(SPECS):
-            port = free_port()
-            log = stack.enter_context((logs / f"{index}.log").open("w"))
-            command = [
-                str(prism),
-                "mock",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                str(spec),
-            ]
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-            stack.callback(process.wait, 10)
-            stack.callback(process.terminate)
-            servers[spec] = (process, f"http://127.0.0.1:{port}", logs / f"{index}.log")
-        for process, origin, log_path in servers.values():
-            wait_until_serving(process, origin, log_path)
+            log = logs / f"{index}.log"
+            servers[spec] = (*start_mock(stack, prism, spec, log), log)
+        for process, origin, log in servers.values():
+            wait_until_serving(process, origin, log)
         yield {spec: origin for spec, (_, origin, _) in servers.items()}
+
+
+def start_mock(
+    stack: contextlib.ExitStack, prism: Path, spec: Path, log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`prism mock` of the spec on a free port of 127.0.0.1, stopped when the stack closes; its
+    process and origin. Its output goes to the log file, never a pipe that could fill.
+    """
+    port = free_port()
+    output = stack.enter_context(log.open("w"))
+    command = [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)]
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    stack.callback(process.wait, 10)
+    stack.callback(process.terminate)
+    return process, f"http://127.0.0.1:{port}"
 
 
 def wait_until_serving(

@@ -17,11 +17,11 @@ defects are listed here, and each must be the only violation of its request:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
 import runpy
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,9 @@ from twilio_api import (
 )
 
 from .blocking import CLIENT_IDS, blocking
+from .conftest import ROOT
 from .test_corpus import CORPUS
-from .test_prism import free_port, wait_until_serving
+from .test_prism import in_request, start_mock, wait_until_serving
 from .twilio_standin import Received, StandIn
 
 TWILIO_OAI = CORPUS.parent / "twilio-oai" / "twilio_api_v2010.json"
@@ -223,21 +224,11 @@ def twilio_prism(
     assert (
         TWILIO_OAI.is_file()
     ), f"Twilio's OpenAPI description is missing: {TWILIO_OAI}"
-    port = free_port()
     log = tmp_path_factory.mktemp("prism-twilio") / "prism.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), str(TWILIO_OAI)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            origin = f"http://127.0.0.1:{port}"
-            wait_until_serving(process, origin, log)
-            yield origin
-        finally:
-            process.terminate()
-            process.wait(10)
+    with contextlib.ExitStack() as stack:
+        process, origin = start_mock(stack, prism, TWILIO_OAI, log)
+        wait_until_serving(process, origin, log)
+        yield origin
 
 
 def referee_defects(received: Received) -> list[tuple[str, str, str]]:
@@ -279,11 +270,7 @@ def violations(origin: str, received: Received) -> list[tuple[str, str, str]]:
     found: list[dict[str, Any]] = []
     if response.status_code == 422:  # Prism's answer to a request it finds invalid
         found = response.json().get("validation", [])
-    found += [
-        v
-        for v in json.loads(response.headers.get("sl-violations") or "[]")
-        if v.get("location", [""])[0] == "request"
-    ]
+    found += in_request(json.loads(response.headers.get("sl-violations") or "[]"))
     return [(".".join(v["location"]), v["code"], v["message"]) for v in found]
 
 
@@ -322,7 +309,7 @@ def test_the_referee_reports_what_breaks_twilios_description(twilio_prism: str) 
 
 def readme_example(heading: str) -> str:
     """The first Python block after a README heading."""
-    text = (Path(__file__).parent.parent / "README.md").read_text()
+    text = (ROOT / "README.md").read_text()
     after = text[text.index(heading) :]
     return after.split("```python\n", 1)[1].split("```", 1)[0]
 

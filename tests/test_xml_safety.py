@@ -122,9 +122,8 @@ def test_an_xml_response_is_read_by_its_content_type_whatever_was_asked(
     httpserver.expect_ordered_request(path).respond_with_json({"sid": "SM2"})
     json_client = xml_client.with_options(data_format="json")
     assert json_client.get_message("SM1") == Message(sid="SM1", num_segments="2")
-    assert xml_client.get_message("SM1") == Message(
-        sid="SM2"
-    )  # JSON, though XML was asked
+    # JSON, though XML was asked
+    assert xml_client.get_message("SM1") == Message(sid="SM2")
     assert [r.headers["Accept"] for r, _ in httpserver.log] == [
         "application/json",
         "application/xml",
