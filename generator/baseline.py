@@ -86,3 +86,12 @@ def _git(folder: Path, *arguments: str) -> str | None:
         raise GeneratorError(
             f"git show gave text that is not UTF-8 ({arguments[-1]})"
         ) from None
+
+
+def describe(against: str | None) -> str:
+    """What `changes` compared with, in words: `against the package on disk`, `against HEAD`."""
+    if against is None:
+        return "the package on disk"
+    if Path(against).is_dir():
+        return f"the package in {against}"
+    return against

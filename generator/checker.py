@@ -6,8 +6,10 @@ manifest it left), or that the file was edited, is missing, or is no longer prod
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,16 @@ def _compare(generated: Generated) -> list[Stale]:
         elif old is not None and old.files.get(path) not in (None, sha256(actual)):
             reason = "edited by hand since it was generated"
         elif path == MANIFEST and old is None:
-            reason = "no manifest: this folder was not written by generate"
+            reason = (
+                "no manifest: this folder was not written by generate, which refuses to"
+                " write into it (generate --force writes into it anyway)"
+            )
+        elif path == MANIFEST and old is not None and _renamed(old.inputs, new_inputs):
+            reason = (
+                f"this copy was generated as package {old.inputs['package']} and renamed"
+                f" by hand; {_generate_as(package_dir)} makes it current (generate a"
+                " package under the name you want rather than copying it)"
+            )
         else:
             reason = "stale: " + (
                 input_changes or "differs from what generate would write"
@@ -93,13 +104,43 @@ def _elsewhere(package_dir: Path, spec: str) -> list[Stale]:
             manifest = read_manifest(Tree(folder)) if folder.is_dir() else None
         except GeneratorError:  # an untrusted record is that package's own problem
             continue
-        if manifest is not None and manifest.inputs.get("spec") == spec:
+        if manifest is None or manifest.inputs.get("spec") != spec:
+            continue
+        if manifest.inputs.get("package") not in (None, folder.name):
+            reason = (
+                f"missing: no package folder here, but {folder.name}/ is a copy of the"
+                f" package generated from the same spec as {manifest.inputs['package']},"
+                f" renamed by hand; {_generate_as(folder)} makes it current (generate a"
+                " package under the name you want rather than copying it)"
+            )
+        else:
             reason = (
                 f"missing: no package folder here, but {folder.name}/ was generated from the"
                 f" same spec (was it generated with --package {folder.name}?)"
             )
-            found.append(Stale(package_dir, reason, ""))
+        found.append(Stale(package_dir, reason, ""))
     return found
+
+
+def _generate_as(package_dir: Path) -> str:
+    output = package_dir.parent
+    with contextlib.suppress(ValueError):
+        output = output.resolve().relative_to(Path.cwd().resolve())
+    return shlex.join(
+        [
+            "generate",
+            "...",
+            "--output",
+            output.as_posix(),
+            "--package",
+            package_dir.name,
+        ]
+    )
+
+
+def _renamed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The manifest was made for another package name: a copy renamed by hand."""
+    return old.get("package") not in (None, new["package"])
 
 
 def _input_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> str:

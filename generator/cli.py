@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,9 @@ from generator.errors import (
     SpecError,
 )
 from generator.pipeline import Job, spec_name
+
+if TYPE_CHECKING:
+    from generator.surface import Change
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,7 +165,7 @@ def validate(
     for job in _jobs(spec, None, None, None, True, client, lenient):
         names.append(job.spec_name)
         try:
-            warnings += understand(job).warnings()
+            warnings += understand(job).warnings
         except SpecError as error:
             findings += error.findings
     if output_format == "json":
@@ -213,6 +217,14 @@ def _generate_one(job: Job, force: bool) -> None:
     generated, report = run(job, force=force)
     fastpath.remember(job, generated.package_dir, generated.warnings)
     _print_warnings(generated.warnings)
+    shown = _display(generated.package_dir)
+    for path, damage in report.restored:
+        click.echo(f"{shown}: restored {path}: {damage}")
+    for path in report.kept:
+        click.echo(
+            f"{shown}: kept {path}: no longer generated, but edited by hand since;"
+            " delete it if you do not need it"
+        )
     click.echo(
         f"{_display(generated.package_dir)}: {len(report.written)} written,"
         f" {len(report.unchanged)} unchanged, {len(report.removed)} removed"
@@ -271,10 +283,28 @@ def check(
                     nl=False,
                     color=color,
                 )
-        if not stale:
+        if stale:
+            command = _repair_command(click.get_current_context().params)
+            click.echo(f"run `{command}` to make it current")
+        else:
             click.echo("generated code is current")
     if stale:
         raise SystemExit(EXIT_STALE)
+
+
+def _repair_command(params: Mapping[str, Any]) -> str:
+    """The `generate` that makes current what `check`, called with `params`, found stale:
+    the same spec and generation options."""
+    words = ["connector-codegen", "generate"]
+    if params.get("spec"):
+        words.append(params["spec"])
+    for option in ("output", "package", "templates", "client"):
+        if params.get(option):
+            words += [f"--{option}", params[option]]
+    for flag in ("no_tests", "no_async", "lenient"):
+        if params.get(flag):
+            words.append("--" + flag.replace("_", "-"))
+    return shlex.join(words)
 
 
 @main.command()
@@ -312,12 +342,10 @@ def changes(
     from generator.pipeline import understand
     from generator.surface import compare, record
 
-    found = []
-    compared = 0
-    for job in _jobs(
-        spec, output, package, templates, no_tests, client, lenient, no_async
-    ):
-        api = understand(job).api
+    jobs = _jobs(spec, output, package, templates, no_tests, client, lenient, no_async)
+    reports = []
+    for job in jobs:
+        api = understand(job).api  # an invalid spec stops here, exit 2, on every path
         package_dir = job.output / api.package
         old = baseline.load(package_dir, against)
         if old is None:
@@ -326,25 +354,43 @@ def changes(
                 " an earlier version); the next `generate` records it"
             )
             continue
-        compared += 1
-        found += compare(old, record(api, job.with_async))
-    if not compared:
+        found = compare(old, record(api, job.with_async))
+        reports.append((_display(package_dir), baseline.describe(against), found))
+    if not reports:
         return
     if output_format == "json":
-        report = {"changes": [change.as_json() for change in found]}
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(_changes_json(reports), indent=2))
     else:
-        for change in found:
-            click.echo(f"{change.kind}: {change.message}")
-        breaking = sum(change.kind == "breaking" for change in found)
-        click.echo(
-            f"{len(found)} change{'s' * (len(found) != 1)}: {breaking} breaking,"
-            f" {len(found) - breaking} compatible"
-            if found
-            else "no change to the public API"
-        )
-    if fail_on == "breaking" and any(change.kind == "breaking" for change in found):
+        several = len(jobs) > 1  # each line names its package and its baseline
+        for shown, compared_with, found in reports:
+            prefix = f"{shown} (against {compared_with}): " if several else ""
+            for change in found:
+                click.echo(f"{prefix}{change.kind}: {change.message}")
+            click.echo(prefix + _changes_summary(found))
+    if fail_on == "breaking" and any(
+        change.kind == "breaking" for _, _, found in reports for change in found
+    ):
         raise SystemExit(EXIT_BREAKING)
+
+
+def _changes_summary(found: list[Change]) -> str:
+    if not found:
+        return "no change to the public API"
+    breaking = sum(change.kind == "breaking" for change in found)
+    return (
+        f"{len(found)} change{'s' * (len(found) != 1)}: {breaking} breaking,"
+        f" {len(found) - breaking} compatible"
+    )
+
+
+def _changes_json(reports: list[tuple[str, str, list[Change]]]) -> dict[str, Any]:
+    return {
+        "changes": [
+            {**change.as_json(), "package": shown, "against": compared_with}
+            for shown, compared_with, found in reports
+            for change in found
+        ]
+    }
 
 
 def use_color(is_tty: bool, environment: Mapping[str, str]) -> bool:

@@ -64,35 +64,68 @@ def header(name: str) -> str:
     )
 
 
+class Verdict:
+    """Whether a spec may be generated from: its warnings, or the SpecError that refuses it.
+
+    Started as soon as the spec is read (in a forked child for a large one, see
+    `validator.start`); `warnings()` waits for it. Only the pipeline holds a verdict still
+    pending: what it hands a command (`Understood`, `Generated`) is made after awaiting it,
+    so no command can act on a spec whose verdict it has not reached."""
+
+    def __init__(self, pending: Callable[[], list[Finding]]) -> None:
+        self._pending = pending
+        self._reached: tuple[Finding, ...] | None = None
+
+    def warnings(self) -> tuple[Finding, ...]:
+        if self._reached is None:
+            self._reached = tuple(self._pending())  # raises the SpecError
+        return self._reached
+
+
 @dataclass(frozen=True)
-class Understood:
-    """A spec read, validated (in the background for a large one) and parsed."""
+class _Reading:
+    """A spec read and parsed, its verdict possibly still pending."""
 
     source: SourceFile
     api: Api
-    validation: Callable[[], list[Finding]]  # the warnings, or raises the SpecError
+    verdict: Verdict
     xml_warnings: tuple[Finding, ...] = ()  # operations whose XML is left out, and why
 
     def warnings(self) -> tuple[Finding, ...]:
         return (
             *self.source.warnings,
-            *self.validation(),
+            *self.verdict.warnings(),
             *self.api.warnings,
             *self.xml_warnings,
         )
 
 
+@dataclass(frozen=True)
+class Understood:
+    """A spec read, validated and parsed: the verdict reached, with its warnings."""
+
+    source: SourceFile
+    api: Api
+    warnings: tuple[Finding, ...]
+
+
 def understand(job: Job) -> Understood:
-    """The one verdict on a spec that `validate`, `generate` and `check` all give: load, bundle,
-    validate and parse, and a document the parser cannot read is a located error."""
+    """The one verdict on a spec that every command gives: load, bundle, validate and parse;
+    an invalid spec raises its SpecError, and a document the parser cannot read is a located
+    error."""
+    reading = _read(job)
+    return Understood(reading.source, reading.api, reading.warnings())
+
+
+def _read(job: Job) -> _Reading:
     from generator import bundler, loader, parser, validator
 
     source = bundler.bundle(
         loader.load_spec(job.spec, job.spec_name, lenient=job.lenient)
     )
-    validation = validator.start(source, lenient=job.lenient)
-    api = _explained(source, validation, lambda: parser.parse(source, job.package))
-    return Understood(source, api, validation, _xml_findings(source, api))
+    verdict = Verdict(validator.start(source, lenient=job.lenient))
+    api = _explained(source, verdict, lambda: parser.parse(source, job.package))
+    return _Reading(source, api, verdict, _xml_findings(source, api))
 
 
 def _xml_findings(source: SourceFile, api: Api) -> tuple[Finding, ...]:
@@ -116,8 +149,8 @@ def build(job: Job) -> Generated:
     from generator.views import PackageView
 
     render.check_overrides(job.templates)
-    understood = understand(job)
-    source, api = understood.source, understood.api
+    reading = _read(job)  # its verdict is awaited before anything is returned
+    source, api = reading.source, reading.api
     file_header = header(job.spec_name)
 
     package = PackageView(api, job.with_async)
@@ -133,11 +166,11 @@ def build(job: Job) -> Generated:
         formatted = formatter.format_files(rendered, frozenset(by_black))
         return formatted | static.copied_files(file_header, job.with_tests)
 
-    files = _explained(source, understood.validation, render_and_format)
+    files = _explained(source, reading.verdict, render_and_format)
     recorded = record(api, job.with_async)
     files[API_REFERENCE] = apidoc.api_markdown(package.client, recorded, job.spec_name)
     files[API_RECORD] = record_text(recorded)
-    warnings = understood.warnings()
+    warnings = reading.warnings()
     if job.with_tests:  # the generated tests left out, and why
         left_out = package.tests.left_out
         warnings += tuple(source.finding(text, pointer) for text, pointer in left_out)
@@ -152,9 +185,7 @@ def build(job: Job) -> Generated:
 T = TypeVar("T")
 
 
-def _explained(
-    source: SourceFile, validation: Callable[[], list[Finding]], step: Callable[[], T]
-) -> T:
+def _explained(source: SourceFile, verdict: Verdict, step: Callable[[], T]) -> T:
     """Run a stage; when it fails on a document that is valid only leniently, report that with
     the document's validation errors rather than as a traceback. (An invalid one raises its
     own SpecError here.) A valid document that a stage cannot handle is a bug, and raises.
@@ -162,9 +193,12 @@ def _explained(
     try:
         return step()
     except GeneratorError:
+        verdict.warnings()  # an invalid spec's own errors come first, on every path
         raise
     except Exception as error:
-        problems = validation()  # an invalid spec's own errors explain the failure
+        problems = (
+            verdict.warnings()
+        )  # an invalid spec's own errors explain the failure
         if not problems:
             raise
         where = getattr(error, "pointer", None)  # set by the parser

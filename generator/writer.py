@@ -3,11 +3,14 @@
 The package folder holds a manifest (`.connector-codegen.json`) of what was written: file hashes
 and the inputs they were made from. A generation:
 
-1. stages every changed file, complete, in a sibling folder `.<package>.staging/`;
+1. stages every file whose bytes on disk differ from what it generates (whether an input
+   changed, or the file was edited or deleted by hand), complete, in a sibling folder
+   `.<package>.staging/`, and the manifest always;
 2. writes the journal `.<package>.journal.json` (atomically): the commit point, listing the
-   files to move in and the stale files to remove;
+   files to move in (the manifest among them, always) and the stale files to remove;
 3. moves each staged file but the manifest into the package folder (`os.replace`, atomic per
-   file), removes the stale files, and moves the new manifest in last of all;
+   file), removes the stale files, and moves the manifest in last of all: while it is still
+   staged, moves or removals remain, so a journal is never left with work it cannot see;
 4. deletes the journal and the staging folder.
 
 Killed before step 2, the old output is intact and the next run discards the staging folder;
@@ -15,16 +18,19 @@ killed after it, the package folder may hold old and new files side by side unti
 `generate` completes the swap from the journal (`check` reports it, exit 1, and writes nothing).
 An I/O error during step 3 is rolled back from the old texts held in memory. Unchanged files are
 never rewritten, and files the manifest does not list (yours, `__pycache__`) are never touched:
-a journal may move in only files the new manifest lists and remove only files the old one lists.
+a journal may move in only files the new manifest lists and remove only files the old one lists,
+and a file no longer generated is removed only while its bytes are still the ones the manifest
+recorded (edited since, it is kept and named: the manifest may have been edited to list it).
 All file operations go through `disk.Tree`, which refuses symbolic links.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.disk import DiskError, Tree
@@ -37,6 +43,7 @@ from generator.records import (
     parse_journal,
     parse_manifest,
     read_manifest,
+    sha256,
 )
 
 # Test hook: `step` or `step:N` kills the process (SIGKILL) at the Nth time it reaches `step`.
@@ -83,9 +90,15 @@ class Places:
 
 @dataclass(frozen=True)
 class WriteReport:
-    written: list[str]
+    written: list[str]  # files whose bytes on disk changed
     unchanged: list[str]
-    removed: list[str]
+    removed: list[str]  # files that existed and were removed
+    restored: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (file, what was wrong)
+    kept: list[str] = field(
+        default_factory=list
+    )  # no longer generated, but edited: left
 
 
 def pending_journal(places: Places) -> Journal | None:
@@ -102,28 +115,81 @@ def pending_journal(places: Places) -> Journal | None:
 def write_package(
     package_dir: Path, files: dict[str, str], *, force: bool
 ) -> WriteReport:
-    """Make the package folder hold exactly `files` (path -> text, the manifest included)."""
+    """Make the package folder hold exactly `files` (path -> text, the manifest included):
+    every file that differs from `files` on disk is replaced, whatever made it differ (an
+    input, a hand edit, a deletion), so that one run repairs what `check` reports."""
     places = Places.of(package_dir)
     recover(places, force=force)
     manifest = _trusted_manifest(places, force)
     _check_ownership(places.package, force, manifest)
+    listed = manifest.files if manifest else {}
     old = {path: places.package.read_text(path) for path in sorted(files)}
     changed = [path for path in sorted(files) if old[path] != files[path]]
-    stale = sorted(set(manifest.files if manifest else ()) - set(files))
-    for path in stale:
-        old[path] = places.package.read_text(path)
+    stale, kept = _stale(places, listed, files, old)
     unchanged = [path for path in sorted(files) if path not in changed]
     if not changed and not stale:
-        return WriteReport([], unchanged, [])
-    _stage(places, {path: files[path] for path in changed})
-    journal = Journal(tuple(changed), tuple(stale))
+        return WriteReport([], unchanged, [], [], kept)
+    # The manifest always moves in, last: while it is staged, moves remain (see _swap).
+    moves = sorted({*changed, MANIFEST})
+    _stage(places, {path: files[path] for path in moves})
+    journal = Journal(tuple(moves), tuple(stale))
     places.beside.write_atomic(places.journal, journal.text())
     _crash_point("committed")
     try:
         _swap(places, journal)
     except DiskError as error:
         _roll_back(places, journal, old, error)
-    return WriteReport(changed, unchanged, stale)
+    restored = _restored(manifest, files, old, changed)
+    return WriteReport(changed, unchanged, stale, restored, kept)
+
+
+def _stale(
+    places: Places,
+    listed: dict[str, str],
+    files: dict[str, str],
+    old: dict[str, str | None],
+) -> tuple[list[str], list[str]]:
+    """The files the manifest lists that are no longer generated: those still as generated,
+    to remove; those edited since, to keep (a manifest is untrusted: one naming a file of the
+    user's must not get it deleted)."""
+    remove: list[str] = []
+    keep: list[str] = []
+    for path in sorted(set(listed) - set(files)):
+        text = places.package.read_text(path)
+        if text is None and not places.package.exists(path):
+            continue
+        old[path] = text
+        (remove if text is not None and sha256(text) == listed[path] else keep).append(
+            path
+        )
+    return remove, keep
+
+
+def _restored(
+    manifest: Manifest | None,
+    files: dict[str, str],
+    old: dict[str, str | None],
+    changed: list[str],
+) -> list[tuple[str, str]]:
+    """The changed files that differed from what the last generation wrote, with how: their
+    repair, as opposed to a change an input made."""
+    if manifest is None:
+        return []
+    found = []
+    for path in changed:
+        before = old[path]
+        if path == MANIFEST:
+            if (
+                before is not None
+                and json.loads(files[path])["inputs"] == manifest.inputs
+            ):
+                found.append((path, "edited by hand"))
+        elif path in manifest.files:
+            if before is None:
+                found.append((path, "deleted"))
+            elif sha256(before) != manifest.files[path]:
+                found.append((path, "edited by hand"))
+    return found
 
 
 def recover(places: Places, *, force: bool) -> None:
@@ -181,6 +247,10 @@ def _check_journal(places: Places, journal: Journal) -> None:
     """A journal may move in only what the new manifest lists and remove only what the old one
     lists (the old manifest stays in place until the removals are done)."""
     journal_file = places.beside.path(places.journal)
+    if MANIFEST not in journal.move:
+        raise UntrustedRecord(
+            journal_file, f"it does not move {MANIFEST} in (every generation does)"
+        )
     new_text = places.staging.read_text(MANIFEST)
     if (
         new_text is None

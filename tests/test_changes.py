@@ -697,6 +697,8 @@ def test_changes_lists_what_the_edited_spec_breaks_and_exits_3_only_when_asked(
         "kind": "breaking",
         "what": "operation",
         "message": "withdraw_book() was removed (DELETE /books/{isbn})",
+        "package": f"out/{PACKAGE}",
+        "against": "the package on disk",
     }
 
 

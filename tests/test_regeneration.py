@@ -20,7 +20,9 @@ PACKAGE = "library_catalog_connector"
 def stale_lines(*args: str) -> dict[str, str]:
     code, output = invoke("check", *args)
     assert code == 1, output
-    return dict(line.split(": ", 1) for line in output.splitlines())
+    *stale, next_step = output.splitlines()
+    assert next_step.startswith("run `connector-codegen generate"), output
+    return dict(line.split(": ", 1) for line in stale)
 
 
 def test_an_option_change_is_named(project: Path) -> None:
