@@ -26,6 +26,7 @@ class Stale:
     path: Path
     reason: str
     diff: str
+    needs_force: bool = False  # generate refuses to repair it without --force
 
 
 def check(job: Job) -> list[Stale]:
@@ -54,15 +55,17 @@ def _compare(generated: Generated) -> list[Stale]:
         actual = places.package.read_text(path)
         if actual == expected:
             continue
-        if actual is None:
-            reason = "missing: generate would create it"
-        elif old is not None and old.files.get(path) not in (None, sha256(actual)):
-            reason = "edited by hand since it was generated"
-        elif path == MANIFEST and old is None:
+        forced = False
+        if path == MANIFEST and old is None and places.package.exists():
             reason = (
                 "no manifest: this folder was not written by generate, which refuses to"
                 " write into it (generate --force writes into it anyway)"
             )
+            forced = True
+        elif actual is None:
+            reason = "missing: generate would create it"
+        elif old is not None and old.files.get(path) not in (None, sha256(actual)):
+            reason = "edited by hand since it was generated"
         elif path == MANIFEST and old is not None and _renamed(old.inputs, new_inputs):
             reason = (
                 f"this copy was generated as package {old.inputs['package']} and renamed"
@@ -74,20 +77,28 @@ def _compare(generated: Generated) -> list[Stale]:
                 input_changes or "differs from what generate would write"
             )
         stale.append(
-            Stale(package_dir / path, reason, _diff(path, actual or "", expected))
+            Stale(
+                package_dir / path, reason, _diff(path, actual or "", expected), forced
+            )
         )
     if not places.package.exists():
         stale[:0] = _elsewhere(package_dir, new_inputs["spec"])
-    for path in sorted(set(old.files if old else ()) - set(generated.files)):
+    listed = old.files if old else {}
+    for path in sorted(set(listed) - set(generated.files)):
         if places.package.exists(path):
             stale.append(
-                Stale(
-                    package_dir / path,
-                    "no longer generated: generate would remove it",
-                    "",
-                )
+                Stale(package_dir / path, _left_behind(places, listed, path), "")
             )
     return stale
+
+
+def _left_behind(places: Places, listed: dict[str, str], path: str) -> str:
+    """What generate does with a file the manifest lists that is no longer generated: it
+    removes it only while it is as generated (see writer._stale)."""
+    text = places.package.read_text(path)
+    if text is not None and sha256(text) == listed[path]:
+        return "no longer generated: generate would remove it"
+    return "no longer generated, but edited by hand since: generate leaves it to you"
 
 
 def _elsewhere(package_dir: Path, spec: str) -> list[Stale]:

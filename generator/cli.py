@@ -284,7 +284,8 @@ def check(
                     color=color,
                 )
         if stale:
-            command = _repair_command(click.get_current_context().params)
+            forced = any(item.needs_force for item in stale)
+            command = _repair_command(click.get_current_context().params, forced)
             click.echo(f"run `{command}` to make it current")
         else:
             click.echo("generated code is current")
@@ -292,7 +293,7 @@ def check(
         raise SystemExit(EXIT_STALE)
 
 
-def _repair_command(params: Mapping[str, Any]) -> str:
+def _repair_command(params: Mapping[str, Any], forced: bool) -> str:
     """The `generate` that makes current what `check`, called with `params`, found stale:
     the same spec and generation options."""
     words = ["connector-codegen", "generate"]
@@ -304,7 +305,7 @@ def _repair_command(params: Mapping[str, Any]) -> str:
     for flag in ("no_tests", "no_async", "lenient"):
         if params.get(flag):
             words.append("--" + flag.replace("_", "-"))
-    return shlex.join(words)
+    return shlex.join([*words, "--force"] if forced else words)
 
 
 @main.command()

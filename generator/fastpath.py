@@ -3,8 +3,8 @@ output skip validation, rendering and black.
 
 After a full run has seen the output on disk equal to what the inputs give, it records a key
 made of every input (the manifest's inputs: spec and referenced files, options, templates, the
-generator's own source; plus --lenient and the versions of Python, black, jinja2 and
-openapi-spec-validator) and the manifest's digest, in the user's cache folder
+generator's own source; plus --lenient and the versions of Python and of every package in
+TOOLS) and the manifest's digest, in the user's cache folder
 (`$XDG_CACHE_HOME/connector-codegen`, else `~/.cache/connector-codegen`). A later run whose key
 and manifest are the same, and whose files on disk still have the manifest's hashes, is current
 without rendering. Anything else (a changed input, an edited or missing file, an interrupted
@@ -29,7 +29,16 @@ from generator.records import MANIFEST, read_manifest, sha256
 from generator.writer import Places
 
 DISABLE_ENV = "CONNECTOR_CODEGEN_NO_CACHE"
-TOOLS = ("black", "jinja2", "openapi-spec-validator")
+# Every package whose version can change the output or the findings (the validator's JSON
+# Schema backend is pinned to jsonschema: see validator.swagger_schema_validator).
+TOOLS = (
+    "black",
+    "jinja2",
+    "jsonschema",
+    "openapi-schema-validator",
+    "openapi-spec-validator",
+    "pyyaml",
+)
 
 
 @dataclass(frozen=True)

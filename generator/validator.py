@@ -8,6 +8,7 @@ with no resolver handlers at all.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -102,7 +103,8 @@ def _without_unlocated_repeats(
 
 def _sorted_unique(findings: list[Finding]) -> list[Finding]:
     unique = {
-        (f.line or 0, f.column or 0, f.pointer or "", f.message): f for f in findings
+        (f.line or 0, f.column or 0, f.pointer or "", f.message, f.file or ""): f
+        for f in findings
     }
     return [unique[key] for key in sorted(unique)]
 
@@ -181,7 +183,6 @@ def _cycles_from(
 def _schema_problems(
     source: SourceFile, reference_problems: list[Finding]
 ) -> Iterator[Finding]:
-    from openapi_spec_validator.schemas import openapi_v2_schema_validator
     from openapi_spec_validator.validation.exceptions import (
         DuplicateOperationIDError,
         ExtraParametersError,
@@ -196,7 +197,7 @@ def _schema_problems(
     )
     if reference_problems:
         # The keyword checks follow references, so only the plain schema check can run.
-        errors: Iterator[Any] = openapi_v2_schema_validator.iter_errors(source.data)
+        errors: Iterator[Any] = swagger_schema_validator().iter_errors(source.data)
     else:
         errors = _isolated_validator(source.data).iter_errors()
     locator = _Locator(source.data)
@@ -337,11 +338,27 @@ def _mismatches(causes: list[Any]) -> int:
     return count
 
 
+@functools.cache
+def swagger_schema_validator() -> Any:
+    """The Swagger 2.0 JSON Schema check, always by the `jsonschema` package.
+
+    openapi-spec-validator picks its backend by itself (jsonschema-rs whenever that package is
+    importable, or as OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND says), and jsonschema-rs
+    reports other messages without the paths the locator needs: pinned here, so that the
+    findings are the same whatever is installed and whatever the environment says."""
+    from jsonschema.validators import validator_for
+    from openapi_spec_validator.schemas.utils import get_schema_content
+
+    schema = get_schema_content("2.0")
+    return validator_for(schema)(schema)
+
+
 def _isolated_validator(data: dict[str, Any]) -> Any:
     from openapi_spec_validator.validation import OpenAPIV2SpecValidator
 
     class IsolatedValidator(OpenAPIV2SpecValidator):
         resolver_handlers: ClassVar[dict[str, Any]] = {}  # type: ignore[misc]
+        schema_validator = swagger_schema_validator()
 
     return IsolatedValidator(data)
 

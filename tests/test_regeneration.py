@@ -61,8 +61,16 @@ def test_a_generator_change_is_named(
 def test_a_folder_without_manifest_is_named(project: Path) -> None:
     invoke("generate")
     (project / "out" / PACKAGE / MANIFEST).unlink()
+    code, output = invoke("check")
+    assert code == 1
+    assert output.splitlines()[-1] == (
+        "run `connector-codegen generate --force` to make it current"
+    )
     lines = stale_lines()
-    assert lines[f"out/{PACKAGE}/{MANIFEST}"] == "missing: generate would create it"
+    assert lines[f"out/{PACKAGE}/{MANIFEST}"] == (
+        "no manifest: this folder was not written by generate, which refuses to write"
+        " into it (generate --force writes into it anyway)"
+    )
 
 
 def test_check_json_lists_every_stale_file(project: Path) -> None:
