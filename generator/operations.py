@@ -304,6 +304,17 @@ class Operations:
             target, response = spec.resolve(self.data, responses[status])
             response = response if isinstance(response, dict) else {}
             own = join_pointer([*split_pointer(site.pointer), "responses", str(status)])
+            if str(status).startswith("x-"):
+                continue  # an extension beside the responses, not one of them
+            if not spec.is_status(status):
+                self.warnings.append(
+                    self.source.finding(
+                        f"{status!r} is neither a status code (three digits, 100 to 599)"
+                        " nor 'default': this response is left out",
+                        own,
+                    )
+                )
+                continue
             if spec.is_interim(status):
                 self.warnings.append(
                     self.source.finding(

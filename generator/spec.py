@@ -210,6 +210,14 @@ def is_binary(schema: Any) -> bool:
     )
 
 
+def is_status(status: Any) -> bool:
+    """A response key the client can match: an HTTP status code or `default`."""
+    text = str(status)
+    return text == "default" or (
+        len(text) == 3 and text.isdigit() and 100 <= int(text) <= 599
+    )
+
+
 def is_interim(status: Any) -> bool:
     """A documented 1xx: never a final response."""
     return str(status).isdigit() and len(str(status)) == 3 and str(status)[0] == "1"

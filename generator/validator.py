@@ -406,7 +406,11 @@ def _path_parameter_problems(
     pointer: str,
 ) -> list[Finding]:
     parameters = effective_parameters(source.data, item, operation, pointer)
-    declared = {p.get("name") for _, p in parameters if p.get("in") == "path"}
+    declared = {
+        p["name"]
+        for _, p in parameters
+        if p.get("in") == "path" and isinstance(p.get("name"), str)
+    }
     templated = set(_TEMPLATE_NAME.findall(path))
     problems = []
     for name in sorted(templated - declared):

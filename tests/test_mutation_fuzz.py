@@ -2,9 +2,10 @@
 
 Each example takes a small corpus spec and applies a few random mutations (a key removed, a
 value replaced by one of another JSON type or by hostile text, a subtree copied elsewhere, a
-`$ref` pointed back at its own schema), then runs `generate`, strict and `--lenient`. Every
-outcome must be exit 0 or 2 with no traceback, and every package generated must compile and
-import. CI runs a fixed number of examples from a fixed seed, so it cannot fail by chance;
+`$ref` pointed back at its own schema or at something that is no schema, a response key that
+is no status code, an element of a list left out), then runs `validate` and `generate`, strict
+and `--lenient`. Every outcome must be exit 0 or 2 with no traceback, `validate` must accept
+exactly what `generate` generates, and every package generated must compile and import. CI runs a fixed number of examples from a fixed seed, so it cannot fail by chance;
 `CONNECTOR_CODEGEN_FUZZ=2000 .venv/bin/python -m pytest tests/test_mutation_fuzz.py` runs that
 many from a random seed, which the failure message names.
 """
@@ -87,8 +88,58 @@ def other_value(rng: random.Random, document: Any) -> Any:
     return copy.deepcopy(container[key])  # a subtree from elsewhere
 
 
+# Values a `$ref` is given: empty, the whole document, a section, a part that is no schema.
+ODD_REFERENCES = ["", "#", "#/", "#/definitions", "#/paths", "#/info/title", "#/x"]
+# Keys a response or parameter list may be given instead of a status code.
+ODD_STATUSES = ["2XX", "1000", "099", "x-extension", "default ", "20"]
+
+
+def retarget_reference(rng: random.Random, document: dict[str, Any]) -> bool:
+    holders = [
+        value
+        for container, key in places(document)
+        if isinstance(value := container[key], dict) and "$ref" in value
+    ]
+    if not holders:
+        return False
+    rng.choice(holders)["$ref"] = rng.choice(ODD_REFERENCES)
+    return True
+
+
+def rename_status(rng: random.Random, document: dict[str, Any]) -> bool:
+    responses = [
+        container[key]
+        for container, key in places(document)
+        if key == "responses" and isinstance(container[key], dict) and container[key]
+    ]
+    if not responses:
+        return False
+    chosen = rng.choice(responses)
+    chosen[rng.choice(ODD_STATUSES)] = chosen.pop(rng.choice(sorted(chosen)))
+    return True
+
+
+def drop_item(rng: random.Random, document: dict[str, Any]) -> bool:
+    """An element of a list left out: a path parameter, a required name, an enum value."""
+    lists = [
+        container[key]
+        for container, key in places(document)
+        if isinstance(container[key], list) and container[key]
+    ]
+    if not lists:
+        return False
+    chosen = rng.choice(lists)
+    del chosen[rng.randrange(len(chosen))]
+    return True
+
+
+SHAPED = [retarget_reference, rename_status, drop_item]
+
+
 def mutate(rng: random.Random, document: dict[str, Any]) -> None:
     for _ in range(rng.randint(1, 3)):
+        if rng.random() < 0.3 and rng.choice(SHAPED)(rng, document):
+            continue
         container, key = rng.choice(places(document))
         if isinstance(container, dict) and rng.random() < 0.3:
             del container[key]
@@ -96,6 +147,15 @@ def mutate(rng: random.Random, document: dict[str, Any]) -> None:
             container[rng.choice(HOSTILE_TEXT)] = container.pop(key)  # a renamed key
         else:
             container[key] = other_value(rng, document)
+
+
+def outcome(where: str, args: list[str]) -> tuple[int, str]:
+    """The exit code and output of one command; a traceback fails the test."""
+    result = CliRunner().invoke(main, args)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        crash = "".join(traceback.format_exception(*result.exc_info))
+        pytest.fail(f"{where}: {crash}")
+    return result.exit_code, result.output
 
 
 def test_mutated_real_specs_never_crash_the_generator(tmp_path: Path) -> None:
@@ -114,17 +174,14 @@ def test_mutated_real_specs_never_crash_the_generator(tmp_path: Path) -> None:
             output = tmp_path / f"out{number}{''.join(mode)}"
             package = f"mutant{number}"
             where = f"seed {SEED}, example {number} ({spec.name}) {mode}"
-            result = CliRunner().invoke(
-                main,
+            verdict, _ = outcome(where, ["validate", str(path), *mode])
+            code, said = outcome(
+                where,
                 ["generate", str(path), "-o", str(output), "--package", package, *mode],
             )
-            if result.exception is not None and not isinstance(
-                result.exception, SystemExit
-            ):
-                crash = "".join(traceback.format_exception(*result.exc_info))
-                pytest.fail(f"{where}: {crash}")
-            code, said = result.exit_code, result.output
             assert code in (0, 2), (where, said)
+            # whatever validate accepts, generate generates, and the other way round
+            assert verdict == code, (where, verdict, said)
             if code == 0:
                 for module in (output / package).rglob("*.py"):
                     py_compile.compile(str(module), doraise=True)

@@ -224,3 +224,63 @@ def test_the_committed_twilio_connector_is_repaired_byte_for_byte(
     ]
     assert tree(package) == committed
     assert invoke("check") == (0, "generated code is current\n")
+
+
+def test_a_copy_renamed_by_hand_is_told_how_to_generate_it_instead(
+    generated: Path, project: Path
+) -> None:
+    shutil.copytree(generated, project / "out" / "shelf")
+    code, output = invoke("check", "--package", "shelf")
+    assert code == 1
+    assert (
+        f"out/shelf/{MANIFEST}: this copy was generated as package {PACKAGE} and renamed"
+        " by hand; generate ... --output out --package shelf makes it current"
+        " (generate a package under the name you want rather than copying it)"
+        in output.splitlines()
+    )
+    assert output.splitlines()[-1] == (
+        "run `connector-codegen generate --package shelf` to make it current"
+    )
+    shutil.rmtree(generated)
+    code, output = invoke("check")  # without --package: the copy is found beside
+    assert code == 1
+    assert output.splitlines()[0] == (
+        f"out/{PACKAGE}: missing: no package folder here, but shelf/ is a copy of the"
+        f" package generated from the same spec as {PACKAGE}, renamed by hand;"
+        " generate ... --output out --package shelf makes it current (generate a package"
+        " under the name you want rather than copying it)"
+    )
+    assert invoke("generate", "--package", "shelf")[0] == 0
+    assert invoke("check", "--package", "shelf") == (0, "generated code is current\n")
+
+
+def test_changes_names_each_package_and_its_baseline_when_several_are_configured(
+    project: Path,
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.connector-codegen]\noutput = "out"\n\n'
+        '[[tool.connector-codegen.clients]]\nname = "a"\nspec = "spec/library.json"\n'
+        'package = "shelf_a"\n\n'
+        '[[tool.connector-codegen.clients]]\nname = "b"\nspec = "spec/library.json"\n'
+        'package = "shelf_b"\n'
+    )
+    assert invoke("generate")[0] == 0
+    path = project / "spec" / "library.json"
+    spec = json.loads(path.read_text())
+    del spec["paths"]["/books/{isbn}"]["delete"]
+    path.write_text(json.dumps(spec))
+    code, output = invoke("changes")
+    assert code == 0
+    for package in ("shelf_a", "shelf_b"):
+        prefix = f"out/{package} (against the package on disk): "
+        assert (
+            prefix + "breaking: withdraw_book() was removed (DELETE /books/{isbn})"
+            in output.splitlines()
+        ), output
+        assert prefix + "2 changes: 2 breaking, 0 compatible" in output.splitlines()
+    code, output = invoke("changes", "--against", "out", "--format", "json")
+    found = json.loads(output)["changes"]
+    assert {(c["package"], c["against"]) for c in found} == {
+        ("out/shelf_a", "the package in out"),
+        ("out/shelf_b", "the package in out"),
+    }
