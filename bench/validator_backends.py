@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import bundler, loader, validator
+from generator.source import bundler, loader, validator
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SPECS = [

@@ -14,7 +14,6 @@ import click
 
 from generator import __version__
 from generator.config import ClientConfig, Config, load_config
-from generator.disk import lock_output
 from generator.errors import (
     EXIT_BREAKING,
     EXIT_STALE,
@@ -23,9 +22,10 @@ from generator.errors import (
     SpecError,
 )
 from generator.pipeline import Job, spec_name
+from generator.write.disk import lock_output
 
 if TYPE_CHECKING:
-    from generator.surface import Change
+    from generator.api_record.record import Change
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -203,10 +203,10 @@ def generate(
 
 
 def _generate_one(job: Job, force: bool) -> None:
-    from generator import fastpath
+    from generator import memo
     from generator.pipeline import generate as run
 
-    known = fastpath.current(job)
+    known = memo.current(job)
     if known is not None:  # what a full run would print, and write nothing
         _print_warnings(known.warnings)
         click.echo(
@@ -215,7 +215,7 @@ def _generate_one(job: Job, force: bool) -> None:
         )
         return
     generated, report = run(job, force=force)
-    fastpath.remember(job, generated.package_dir, generated.warnings)
+    memo.remember(job, generated.package_dir, generated.warnings)
     _print_warnings(generated.warnings)
     shown = _display(generated.package_dir)
     for path, damage in report.restored:
@@ -252,8 +252,8 @@ def check(
     output_format: str,
 ) -> None:
     """Exit 0 when the output on disk is what `generate` would write now, 1 when it is stale."""
-    from generator import fastpath
-    from generator.checker import check as run
+    from generator import memo
+    from generator.check import check as run
 
     stale = []
     try:
@@ -261,7 +261,7 @@ def check(
             spec, output, package, templates, no_tests, client, lenient, no_async
         ):
             with lock_output(job.output, wait=False, what="check"):
-                if fastpath.current(job) is None:
+                if memo.current(job) is None:
                     stale += run(job)
     except GeneratorError as error:
         if quiet:
@@ -339,9 +339,9 @@ def changes(
     """List the changes to the package's public API that the spec now gives, each breaking
     or compatible, against the API recorded with the package (or --against a baseline).
     """
-    from generator import baseline
+    from generator.api_record import baseline
+    from generator.api_record.record import compare, record
     from generator.pipeline import understand
-    from generator.surface import compare, record
 
     jobs = _jobs(spec, output, package, templates, no_tests, client, lenient, no_async)
     reports = []

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from generator import forking, printer
+from generator import forking
 from generator.errors import GeneratorError
+from generator.render import printer
 
 if TYPE_CHECKING:
     import black

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.cli import main as cli  # noqa: E402
+from generator.cli import main as cli
 
 MANIFEST = ".connector-codegen.json"
 
@@ -107,7 +107,9 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     recording = commands.add_parser("record")
     recording.add_argument("out", type=Path)
-    recording.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    recording.add_argument(
+        "--corpus", type=Path, default=ROOT.parent / "shared" / "corpus"
+    )
     comparing = commands.add_parser("compare")
     comparing.add_argument("before", type=Path)
     comparing.add_argument("after", type=Path)

@@ -13,9 +13,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from generator.loader import load_spec
-from generator.parser import parse
+from generator.parse.parser import parse
 from generator.pipeline import Job, generate
+from generator.source.loader import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = {

@@ -27,7 +27,8 @@ import black
 import pytest
 from black.mode import Mode, TargetVersion
 
-from generator import escape, naming, printer
+from generator.parse import identifiers
+from generator.render import escape, printer
 from generator.static import _runtime
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -78,7 +79,7 @@ def _headers(text: str) -> str:
 
 def _unique(text: str) -> str:
     data = json.loads(text)
-    names = naming.assign_unique(
+    names = identifiers.assign_unique(
         [tuple(pair) for pair in data["candidates"]],
         data.get("taken", ()),
         data.get("explicit", ()),
@@ -163,12 +164,12 @@ CASES: dict[str, Callable[[str], str]] = {
     "comment": _lines(escape.comment),
     "docstring": _docstring,
     "snake_case": _lines(
-        lambda name: naming.snake_case(name, fallback="value", prefix="value_")
+        lambda name: identifiers.snake_case(name, fallback="value", prefix="value_")
     ),
     "pascal_case": _lines(
-        lambda name: naming.pascal_case(name, fallback="Model", prefix="Model")
+        lambda name: identifiers.pascal_case(name, fallback="Model", prefix="Model")
     ),
-    "guard": _lines(lambda name: naming.guard(name, {"ApiKey", "copy"})),
+    "guard": _lines(lambda name: identifiers.guard(name, {"ApiKey", "copy"})),
     "assign_unique": _unique,
     "print": _print,
 }

@@ -23,11 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.errors import EXIT_BREAKING
-from generator.model import Api, DictType, ListType, ModelType, TypeRef
-from generator.parser import parse
-from generator.pipeline import build
-from generator.surface import (
+from generator.api_record.record import (
     API_RECORD,
     BREAKING,
     COMPATIBLE,
@@ -36,6 +32,10 @@ from generator.surface import (
     read_record,
     record,
 )
+from generator.errors import EXIT_BREAKING
+from generator.model import Api, DictType, ListType, ModelType, TypeRef
+from generator.parse.parser import parse
+from generator.pipeline import build
 
 from .conftest import ROOT, TWILIO_SPEC, invoke, make_job
 from .test_corpus import CORPUS
@@ -171,7 +171,7 @@ EDITS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
 
 def generate_files(spec: dict[str, Any]) -> tuple[Api, dict[str, str]]:
     """The model and the files of the package a spec gives (named `pkg`, from `spec.json`)."""
-    from generator import bundler, loader
+    from generator.source import bundler, loader
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "spec.json"
@@ -466,7 +466,7 @@ def parameter(spec: dict[str, Any], operation_id: str, name: str) -> dict[str, A
 
 
 def api_record(spec: dict[str, Any]) -> dict[str, Any]:
-    from generator import bundler, loader
+    from generator.source import bundler, loader
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "spec.json"
@@ -837,7 +837,7 @@ def test_a_wrong_value_in_a_record_is_named_by_its_pointer(
 
 
 def parse_twilio() -> Api:
-    from generator import bundler, loader
+    from generator.source import bundler, loader
 
     return parse(bundler.bundle(loader.load_spec(TWILIO_SPEC, "twilio.yaml")))
 
@@ -859,7 +859,7 @@ def test_the_committed_package_carries_its_api_record_and_reference() -> None:
 def test_api_md_lists_every_option_of_the_client_constructor() -> None:
     import inspect
 
-    from generator.apidoc import OPTIONS, XML_OPTION
+    from generator.api_record.markdown import OPTIONS, XML_OPTION
 
     sys_path = str(ROOT / "generated")
     import sys

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from generator.records import MANIFEST
-from generator.reserved import builtin_templates
+from generator.parse.reserved import builtin_templates
+from generator.write.manifest import MANIFEST
 
 from .conftest import TWILIO_SPEC, invoke, tree
 

@@ -17,8 +17,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 from twilio_api import AsyncTwilioAPIClient, TwilioAPIClient
 
+from generator.api_record.record import (
+    BREAKING,
+    COMPATIBLE,
+    compare,
+    read_record,
+    record,
+)
 from generator.pipeline import generate, understand
-from generator.surface import BREAKING, COMPATIBLE, compare, read_record, record
 
 from .blocking import CLIENT_IDS, blocking
 from .conftest import MYPY_STRICT, PYTEST_QUIET, imports, make_job, run, write_spec

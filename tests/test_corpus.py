@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.api_record.record import API_RECORD
 from generator.errors import SpecError
-from generator.loader import load_spec
-from generator.parser import parse
+from generator.parse.parser import parse
 from generator.pipeline import generate
-from generator.spec import resolve_pointer
+from generator.source.document import resolve_pointer
+from generator.source.loader import load_spec
 from generator.static import copied_files
-from generator.surface import API_RECORD
 
 from .conftest import (
     BLACK_CHECK,

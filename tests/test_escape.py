@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from generator.escape import comment, docstring, py_literal
+from generator.render.escape import comment, docstring, py_literal
 
 HOSTILE = [
     '"""',

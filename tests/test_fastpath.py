@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import checker, fastpath, pipeline
-from generator.records import MANIFEST
+from generator import memo, pipeline
+from generator.write.manifest import MANIFEST
 
 from .conftest import invoke
 
@@ -26,13 +26,13 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(job: object) -> None:
         raise AssertionError("the full pipeline ran")
 
-    monkeypatch.setattr(checker, "build", refuse)
+    monkeypatch.setattr(check, "build", refuse)
     monkeypatch.setattr(pipeline, "build", refuse)
 
 
 def full_verdict(monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     with monkeypatch.context() as patch:
-        patch.setenv(fastpath.DISABLE_ENV, "1")
+        patch.setenv(memo.DISABLE_ENV, "1")
         return invoke("check")
 
 
@@ -86,9 +86,9 @@ def test_any_change_falls_back_to_the_full_comparison(
 def test_another_tool_version_is_not_trusted(
     generated: Path, monkeypatch: pytest.MonkeyPatch, no_rendering: None
 ) -> None:
-    real = fastpath.metadata.version
+    real = memo.metadata.version
     monkeypatch.setattr(
-        fastpath.metadata,
+        memo.metadata,
         "version",
         lambda name: "0.0-other" if name == "black" else real(name),
     )
@@ -99,7 +99,7 @@ def test_another_tool_version_is_not_trusted(
 def test_the_memo_can_be_turned_off(
     generated: Path, monkeypatch: pytest.MonkeyPatch, no_rendering: None
 ) -> None:
-    monkeypatch.setenv(fastpath.DISABLE_ENV, "1")
+    monkeypatch.setenv(memo.DISABLE_ENV, "1")
     with pytest.raises(AssertionError, match="the full pipeline ran"):
         invoke("check")
 

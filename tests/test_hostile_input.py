@@ -163,7 +163,7 @@ def nested_spec(levels: int) -> dict[str, object]:
 def test_nesting_up_to_the_limit_generates_and_beyond_it_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.loader import MAX_DEPTH
+    from generator.source.loader import MAX_DEPTH
 
     monkeypatch.chdir(tmp_path)
     # two JSON levels a schema level, six around the outermost: just under the limit
@@ -184,10 +184,10 @@ def test_nesting_up_to_the_limit_generates_and_beyond_it_is_a_clear_error(
 def test_a_spec_with_ten_thousand_operations_is_read_validated_and_parsed(
     tmp_path: Path,
 ) -> None:
-    from generator.bundler import bundle
-    from generator.loader import load_spec
-    from generator.parser import parse
-    from generator.validator import validate
+    from generator.parse.parser import parse
+    from generator.source.bundler import bundle
+    from generator.source.loader import load_spec
+    from generator.source.validator import validate
 
     item = {"type": "object", "properties": {"id": {"type": "string"}}}
     paths = {

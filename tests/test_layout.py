@@ -7,9 +7,12 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import bundler, formatter, loader, parser, printer, render
+from generator import formatter
 from generator.formatter import black_mode
+from generator.parse import parser
 from generator.pipeline import build
+from generator.render import printer, renderer
+from generator.source import bundler, loader
 from tests.conftest import CONNECTION_SPEC, LEDGER_SPEC, TWILIO_SPEC, make_job
 
 HOSTILE_SPEC = Path(__file__).parent / "specs" / "hostile.json"
@@ -18,7 +21,7 @@ HOSTILE_SPEC = Path(__file__).parent / "specs" / "hostile.json"
 def _rendered(spec: Path) -> dict[str, str]:
     source = bundler.bundle(loader.load_spec(spec, spec.name))
     api = parser.parse(source, None)
-    return render.render(api, render.RenderOptions("# header", True, None))
+    return renderer.render(api, renderer.RenderOptions("# header", True, None))
 
 
 @pytest.mark.parametrize(
@@ -65,7 +68,7 @@ def test_a_file_from_a_user_template_is_formatted_by_black(
     goes through black itself, and the other files do not."""
     overrides = tmp_path / "templates"
     overrides.mkdir()
-    builtin = render.builtin_templates() / "errors.py.jinja"
+    builtin = renderer.builtin_templates() / "errors.py.jinja"
     (overrides / "errors.py.jinja").write_text(builtin.read_text(), encoding="utf-8")
     by_black: list[str] = []
     original = formatter.format_with_black

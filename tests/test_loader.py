@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SpecError
-from generator.loader import load_spec, resolve_scalar
+from generator.source.loader import load_spec, resolve_scalar
 
 from .conftest import TWILIO_SPEC
 

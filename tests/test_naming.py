@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.naming import assign_unique, guard, pascal_case, snake_case
+from generator.parse.identifiers import assign_unique, guard, pascal_case, snake_case
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import bundler, formatter, loader, validator
+from generator import formatter
 from generator.errors import SpecError
 from generator.pipeline import build
+from generator.source import bundler, loader, validator
 
 from .conftest import LEDGER_SPEC, make_job, tree
 

@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 
 from generator.errors import GeneratorError
-from generator.loader import SourceFile, load_spec
 from generator.model import ANY, DictType, ListType, ModelType, ScalarType
-from generator.parser import check_package_name, default_package_name, parse
-from generator.types import annotation, field_annotation, parameter_annotation
+from generator.parse.parser import check_package_name, default_package_name, parse
+from generator.render.spelling import (
+    annotation,
+    field_annotation,
+    parameter_annotation,
+)
+from generator.source.loader import SourceFile, load_spec
 
 from .conftest import LEDGER_SPEC, LIBRARY_SPEC, TWILIO_SPEC
 
@@ -367,7 +371,7 @@ def test_x_ms_client_name_renames_a_property_and_wins_a_clash() -> None:
 
 
 def test_documented_response_headers_are_in_the_docstring(ledger: Any) -> None:
-    from generator.docs import operation_doc
+    from generator.render.docstrings import operation_doc
 
     get_payment = next(
         op for op in ledger.operations if op.method_name == "get_payment"

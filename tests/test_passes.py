@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Finding
-from generator.loader import SourceFile
 from generator.model import (
     BodyEncoding,
     EnumType,
@@ -16,9 +15,10 @@ from generator.model import (
     ScalarType,
     SecurityKind,
 )
-from generator.names import assign_names
-from generator.operations import Operations
-from generator.schemas import Schemas
+from generator.parse.pass_names import assign_names
+from generator.parse.pass_operations import Operations
+from generator.parse.pass_schemas import Schemas
+from generator.source.loader import SourceFile
 
 SPEC: dict[str, Any] = {
     "swagger": "2.0",

@@ -48,12 +48,12 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.examples import HEADER_NAME, ExampleFactory, credential_values
-from generator.loader import load_spec
 from generator.model import Api, Operation
-from generator.parser import parse
+from generator.parse.parser import parse
 from generator.pipeline import generate
-from generator.spec import resolve_pointer
+from generator.source.document import resolve_pointer
+from generator.source.loader import load_spec
+from generator.testgen.cases import HEADER_NAME, ExampleFactory, credential_values
 
 from .conftest import TWILIO_SPEC, make_job
 from .test_corpus import CORPUS

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.errors import GeneratorError
 from generator.formatter import black_mode
 from generator.pipeline import Job, build
-from generator.writer import write_package
+from generator.write.swap import write_package
 
 EXAMPLES = int(os.environ.get("CONNECTOR_CODEGEN_EXAMPLES", "30"))
 # CI runs a fixed sequence of examples (it must never fail by chance); a developer's longer run

@@ -19,9 +19,9 @@ from pytest_httpserver import HTTPServer
 from twilio_connector import ApiError, TwilioClient, UnexpectedResponseError
 
 from generator.errors import SpecError
-from generator.loader import load_spec
-from generator.parser import parse
+from generator.parse.parser import parse
 from generator.pipeline import generate
+from generator.source.loader import load_spec
 
 from .conftest import CONNECTION_SPEC, invoke, make_job
 from .test_corpus import CORPUS
@@ -138,7 +138,7 @@ def test_the_specs_naming_undefined_schemes_send_their_credential(name: str) -> 
     assert any("securityDefinitions does not define" in w.message for w in api.warnings)
     scheme = UNDEFINED[name]
     if scheme is None:
-        from generator.docs import client_doc
+        from generator.render.docstrings import client_doc
 
         assert api.security_schemes == ()
         assert "The spec defines no security scheme" in client_doc(api)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.bundler import bundle
 from generator.errors import SpecError
-from generator.loader import load_spec
-from generator.parser import parse
+from generator.parse.parser import parse
+from generator.source.bundler import bundle
+from generator.source.loader import load_spec
 
 from .conftest import PYTEST_QUIET, invoke, run
 

@@ -10,7 +10,7 @@ import pytest
 
 from generator import pipeline
 from generator.cli import colorize_diff, use_color
-from generator.records import MANIFEST
+from generator.write.manifest import MANIFEST
 
 from .conftest import TWILIO_SPEC, invoke
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.records import MANIFEST
-from generator.writer import CRASH_ENV, CRASH_STEPS
+from generator.write.manifest import MANIFEST
+from generator.write.swap import CRASH_ENV, CRASH_STEPS
 
 from .conftest import COMMITTED, PYTHON, ROOT, invoke, run, tree
 

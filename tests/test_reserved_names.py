@@ -1,6 +1,6 @@
 """Issue 11, item 10: the names the generated code binds are never shadowed by spec names.
 
-`generator.reserved.module_names()` is read from the templates; these tests check it against
+`generator.parse.reserved.module_names()` is read from the templates; these tests check it against
 the names every generated module really binds, and generate from a spec that names its
 definitions, properties and parameters after every one of them.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator.model import Api
-from generator.parser import parse
+from generator.parse.parser import parse
+from generator.parse.reserved import module_names
 from generator.pipeline import generate
-from generator.reserved import module_names
 
 from .conftest import (
     LEDGER_SPEC,
@@ -65,7 +65,7 @@ def spec_names(api: Api) -> set[str]:
 def test_every_name_a_generated_module_binds_is_reserved(
     spec: Path, tmp_path: Path
 ) -> None:
-    from generator import bundler, loader
+    from generator.source import bundler, loader
 
     generated, _ = generate(make_job(spec, tmp_path))
     api = parse(bundler.bundle(loader.load_spec(spec, spec.name)))

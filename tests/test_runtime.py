@@ -11,9 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator import static, suite
+from generator import static
 from generator.pipeline import build
 from generator.static import _runtime
+from generator.testgen import rows
 
 from .conftest import TWILIO_SPEC, make_job
 
@@ -146,7 +147,7 @@ def test_backoff_grows_with_jitter_and_stays_bounded(attempt: int) -> None:
 
 
 def test_the_generator_retries_what_the_runtime_retries() -> None:
-    assert suite.IDEMPOTENT_METHODS == _runtime.IDEMPOTENT_METHODS
+    assert rows.IDEMPOTENT_METHODS == _runtime.IDEMPOTENT_METHODS
 
 
 def test_the_runtime_is_copied_into_the_package_as_it_is(tmp_path: Path) -> None:

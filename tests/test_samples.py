@@ -1,4 +1,4 @@
-"""Example values within the spec's constraints (`generator/samples.py`)."""
+"""Example values within the spec's constraints (`generator/testgen/scalars.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from generator.model import Constraints
 from generator.pipeline import generate
-from generator.samples import from_pattern, sample, satisfies
+from generator.testgen.scalars import from_pattern, sample, satisfies
 
 from .conftest import PYTEST_QUIET, ROOT, make_job, run
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.loader import load_spec
-from generator.validator import validate
+from generator.source.loader import load_spec
+from generator.source.validator import validate
 
 from .conftest import LIBRARY_SPEC, TWILIO_SPEC
 

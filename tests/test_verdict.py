@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from generator import fastpath, forking, validator
+from generator import forking, memo
+from generator.source import validator
 
 from .conftest import PYTHON, ROOT, invoke, run
 from .test_corpus import CORPUS
@@ -27,7 +28,7 @@ def background(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(validator, "BACKGROUND_MIN_SIZE", 0)
-    monkeypatch.setenv(fastpath.DISABLE_ENV, "1")
+    monkeypatch.setenv(memo.DISABLE_ENV, "1")
     results: list[object] = []
     start = forking.start
 

@@ -2,7 +2,7 @@
 
 Untrusted manifests and journals, planted symbolic links, concurrent runs, kills at every step
 of the swap, and I/O failures injected at the file-system boundary the writer uses
-(`generator.disk`), plus a real file size limit.
+(`generator.write.disk`), plus a real file size limit.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import disk
-from generator.records import MANIFEST
-from generator.writer import CRASH_ENV, CRASH_STEPS, journal_path, staging_dir
+from generator.write import disk
+from generator.write.manifest import MANIFEST
+from generator.write.swap import CRASH_ENV, CRASH_STEPS, journal_path, staging_dir
 
 from .conftest import PYTHON, invoke, run, tree
 

@@ -191,7 +191,7 @@ def test_the_generator_and_the_runtime_agree_on_what_is_xml(media_type: str) -> 
 
 
 def test_the_generator_and_the_runtime_agree_on_what_an_xml_name_is() -> None:
-    from generator import xmlform
+    from generator.render import xmlform
     from generator.static import _runtime
 
     assert xmlform.XML_NAME.pattern == _runtime.XML_NAME.pattern

@@ -1,4 +1,4 @@
-"""Stage 5, print: each generated statement in its final layout, decided where it is rendered.
+"""Render stage, print: each generated statement in its final layout, decided where it is rendered.
 
 The views build what the templates print from three shapes, and the `code(indent)` filter lays
 them out. The promise is black-stability, under black's stable style and its preview style:
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.escape import py_literal
+from generator.render.escape import py_literal
 
 LINE_LENGTH = 88
 INDENT = 4

@@ -14,10 +14,11 @@ import http
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import naming, spec
-from generator.loader import join_pointer, split_pointer
 from generator.model import ASYNC_PREFIX, NO_BODY_STATUSES, ErrorClass
-from generator.reserved import module_names
+from generator.parse import identifiers
+from generator.parse.reserved import module_names
+from generator.source import document
+from generator.source.loader import join_pointer, split_pointer
 
 # Public attributes of the generated client class.
 CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
@@ -49,9 +50,9 @@ class Names:
 
 
 def assign_names(data: dict[str, Any]) -> Names:
-    title = str(spec.mapping(data.get("info")).get("title") or "API")
-    client_class = naming.guard(
-        naming.pascal_case(title, fallback="Api", prefix="Api") + "Client",
+    title = str(document.mapping(data.get("info")).get("title") or "API")
+    client_class = identifiers.guard(
+        identifiers.pascal_case(title, fallback="Api", prefix="Api") + "Client",
         module_names(),
     )
     raw_client_class = f"{client_class}WithRawResponse"
@@ -67,7 +68,7 @@ def assign_names(data: dict[str, Any]) -> Names:
 def _error_classes(data: dict[str, Any]) -> tuple[ErrorClass, ...]:
     """A class per documented error status (a 3-digit status from 300 up)."""
     statuses: set[int] = set()
-    for site in spec.operations(data):
+    for site in document.operations(data):
         for status in site.operation.get("responses") or {}:
             if str(status).isdigit() and str(status)[0] not in "12":
                 statuses.add(int(status))
@@ -77,15 +78,17 @@ def _error_classes(data: dict[str, Any]) -> tuple[ErrorClass, ...]:
             phrase = http.HTTPStatus(status).phrase
         except ValueError:
             phrase = f"Status {status}"
-        name = naming.pascal_case(phrase, fallback=f"Status{status}", prefix="Status")
+        name = identifiers.pascal_case(
+            phrase, fallback=f"Status{status}", prefix="Status"
+        )
         error_name = name if name.endswith("Error") else f"{name}Error"
         classes.append(ErrorClass(status, error_name, phrase))
     return tuple(classes)
 
 
 def class_name(name: str, reserved: frozenset[str]) -> str:
-    pascal = naming.pascal_case(name, fallback="Model", prefix="Model")
-    return naming.guard(pascal, reserved)
+    pascal = identifiers.pascal_case(name, fallback="Model", prefix="Model")
+    return identifiers.guard(pascal, reserved)
 
 
 def response_hint_suffix(status: str, statuses_with_schema: int) -> str:
@@ -106,24 +109,24 @@ class _Namer:
         self.polymorphic: set[str] = set()
 
     def run(self) -> None:
-        definitions = spec.mapping(self.data.get("definitions"))
+        definitions = document.mapping(self.data.get("definitions"))
         candidates = [
             (join_pointer(["definitions", name]), class_name(name, self.names.reserved))
             for name, schema in definitions.items()
-            if spec.is_model(schema) or spec.is_string_enum(schema)
+            if document.is_model(schema) or document.is_string_enum(schema)
         ]
         self.names.classes.update(
-            naming.assign_unique(candidates, taken=self.names.reserved)
+            identifiers.assign_unique(candidates, taken=self.names.reserved)
         )
         self.used |= set(self.names.classes.values())
         for name, schema in definitions.items():
             pointer = join_pointer(["definitions", name])
-            if spec.is_model(schema):
+            if document.is_model(schema):
                 self.model(pointer, schema, "")
-            elif spec.is_string_enum(schema):
+            elif document.is_string_enum(schema):
                 self.met(pointer, "")
         self.methods()
-        for site in spec.operations(self.data):
+        for site in document.operations(self.data):
             self.operation(site)
 
     def met(self, pointer: str, hint: str) -> str:
@@ -140,10 +143,10 @@ class _Namer:
         return self.names.classes[pointer]
 
     def type(self, schema: Any, pointer: str, hint: str) -> None:
-        target, resolved = spec.resolve(self.data, schema)
+        target, resolved = document.resolve(self.data, schema)
         if target is not None:
             if target in self.names.classes:
-                if spec.is_string_enum(resolved):
+                if document.is_string_enum(resolved):
                     self.met(target, "")
                 else:
                     self.model(target, resolved, "")
@@ -156,15 +159,15 @@ class _Namer:
             return
         if not isinstance(resolved, dict):
             return
-        if spec.is_model(resolved):
+        if document.is_model(resolved):
             self.model(pointer, resolved, hint)
-        elif spec.is_string_enum(resolved):
+        elif document.is_string_enum(resolved):
             self.met(pointer, hint)
         elif resolved.get("type") == "array":
             items = resolved.get("items")
             if isinstance(items, dict):
                 self.type(items, pointer + "/items", hint + "Item")
-        elif resolved.get("type") == "object" or spec.is_map(resolved):
+        elif resolved.get("type") == "object" or document.is_map(resolved):
             extra = resolved.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 self.type(extra, pointer + "/additionalProperties", hint + "Value")
@@ -177,7 +180,7 @@ class _Namer:
         extends = self._base(pointer, schema)
         properties = flattened_properties(self.data, schema, pointer)
         for wire, property_schema, property_pointer in properties:
-            property_hint = name + naming.pascal_case(
+            property_hint = name + identifiers.pascal_case(
                 wire, fallback="Field", prefix="Field"
             )
             self.type(property_schema, property_pointer, property_hint)
@@ -190,11 +193,11 @@ class _Namer:
         extends (True)."""
         if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
             return False
-        for part in spec.items(schema.get("allOf")):
-            target, resolved = spec.resolve(self.data, part)
+        for part in document.items(schema.get("allOf")):
+            target, resolved = document.resolve(self.data, part)
             if not target or not target.startswith("/definitions/"):
                 continue
-            if not spec.is_model(resolved):
+            if not document.is_model(resolved):
                 continue
             self.model(target, resolved, "")
             if (
@@ -206,33 +209,37 @@ class _Namer:
     def methods(self) -> None:
         """The client's method names (snake_case operationIds) and iterator names."""
         candidates = []
-        for site in spec.operations(self.data):
+        for site in document.operations(self.data):
             identifier = (
                 site.operation.get("operationId") or f"{site.method} {site.path}"
             )
-            preferred = naming.snake_case(
+            preferred = identifiers.snake_case(
                 str(identifier), fallback=site.method, prefix="op_"
             )
-            candidates.append((site.pointer, naming.guard(preferred, CLIENT_MEMBERS)))
-        self.names.methods.update(naming.assign_unique(candidates))
+            candidates.append(
+                (site.pointer, identifiers.guard(preferred, CLIENT_MEMBERS))
+            )
+        self.names.methods.update(identifiers.assign_unique(candidates))
         pageable = [
             (pointer, f"iter_{self.names.methods[pointer]}")
             for pointer, _ in candidates
-            if "x-ms-pageable" in spec.resolve_pointer(self.data, pointer)
+            if "x-ms-pageable" in document.resolve_pointer(self.data, pointer)
         ]
         taken = set(self.names.methods.values()) | CLIENT_MEMBERS
-        self.names.iterators.update(naming.assign_unique(pageable, taken=taken))
+        self.names.iterators.update(identifiers.assign_unique(pageable, taken=taken))
 
-    def operation(self, site: spec.OperationSite) -> None:
+    def operation(self, site: document.OperationSite) -> None:
         """The schemas of an operation's parameters and responses, in the order the operation
         pass reads them."""
         pointer = site.pointer
         operation_id = str(
             site.operation.get("operationId") or self.names.methods[pointer]
         )
-        hint = naming.pascal_case(operation_id, fallback="Operation", prefix="Op")
+        hint = identifiers.pascal_case(operation_id, fallback="Operation", prefix="Op")
         roots = self.names.roots.setdefault(pointer, [])
-        found = spec.effective_parameters(self.data, site.item, site.operation, pointer)
+        found = document.effective_parameters(
+            self.data, site.item, site.operation, pointer
+        )
         for where, parameter in found:
             if parameter.get("in") == "body":
                 schema = parameter.get("schema") or {}
@@ -244,7 +251,7 @@ class _Namer:
                 self.type(
                     parameter,
                     where,
-                    hint + naming.pascal_case(wire, fallback="P", prefix="P"),
+                    hint + identifiers.pascal_case(wire, fallback="P", prefix="P"),
                 )
         for status, where, schema, with_schema in response_schemas(
             self.data, site.operation, pointer, site.method == "head"
@@ -267,9 +274,9 @@ def flatten(
     parts merged in order."""
     properties: dict[str, tuple[str, Any, str]] = {}
     required: set[str] = set()
-    description = spec.text(schema.get("description") or schema.get("title"))
+    description = document.text(schema.get("description") or schema.get("title"))
     for index, part in enumerate(schema.get("allOf") or []):
-        target, resolved = spec.resolve(data, part)
+        target, resolved = document.resolve(data, part)
         part_pointer = target or f"{pointer}/allOf/{index}"
         if isinstance(resolved, dict):
             sub_properties, sub_required, sub_description = flatten(
@@ -296,15 +303,17 @@ def response_schemas(
     responses = operation.get("responses") or {}
     resolved = {}
     for status, response in responses.items():
-        target, value = spec.resolve(data, response)
+        target, value = document.resolve(data, response)
         where = target or join_pointer([*split_pointer(pointer), "responses", status])
         resolved[status] = (where, value if isinstance(value, dict) else {})
     with_schema = sum(isinstance(r.get("schema"), dict) for _, r in resolved.values())
     found = []
-    for status in sorted(responses, key=spec.status_order):
+    for status in sorted(responses, key=document.status_order):
         where, response = resolved[status]
         schema = response.get("schema")
-        bodiless = head or str(status) in NO_BODY_STATUSES or spec.is_interim(status)
+        bodiless = (
+            head or str(status) in NO_BODY_STATUSES or document.is_interim(status)
+        )
         if isinstance(schema, dict) and not bodiless:
             found.append((str(status), where + "/schema", schema, with_schema))
     return found

@@ -12,9 +12,7 @@ import math
 import re
 from typing import Any
 
-from generator import naming, spec
 from generator.errors import Finding, GeneratorError
-from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
     NO_CONSTRAINTS,
@@ -31,7 +29,10 @@ from generator.model import (
     TypeRef,
     XmlName,
 )
-from generator.names import Names, flatten
+from generator.parse import identifiers
+from generator.parse.pass_names import Names, flatten
+from generator.source import document
+from generator.source.loader import SourceFile, join_pointer, split_pointer
 
 # Names the generated models define on every model class.
 MODEL_MEMBERS = frozenset(
@@ -63,15 +64,15 @@ class Schemas:
         self.containers: set[str] = set()
 
     def resolve_all(self) -> None:
-        for name, schema in spec.mapping(self.data.get("definitions")).items():
+        for name, schema in document.mapping(self.data.get("definitions")).items():
             pointer = join_pointer(["definitions", name])
-            with spec.located(pointer):
-                if spec.is_model(schema):
+            with document.located(pointer):
+                if document.is_model(schema):
                     self.model_for(pointer, schema)
-                elif spec.is_string_enum(schema):
+                elif document.is_string_enum(schema):
                     self.enum_for(pointer, schema)
         for operation, roots in self.names.roots.items():
-            with spec.located(operation):
+            with document.located(operation):
                 for root in roots:
                     if root.pointer not in self.roots:
                         self.roots[root.pointer] = self.type_of(
@@ -85,7 +86,7 @@ class Schemas:
         for model in self.models.values():
             if model.base:
                 children.setdefault(model.base, []).append(model)
-        definitions = spec.mapping(self.data.get("definitions"))
+        definitions = document.mapping(self.data.get("definitions"))
         rank = {join_pointer(["definitions", n]): i for i, n in enumerate(definitions)}
 
         def met(model: Model) -> tuple[int, int]:
@@ -122,9 +123,9 @@ class Schemas:
     # -- types -----------------------------------------------------------------------------
 
     def type_of(self, schema: Any, pointer: str) -> TypeRef:
-        target, resolved = spec.resolve(self.data, schema)
+        target, resolved = document.resolve(self.data, schema)
         if target is not None:
-            if target in self.names.classes and spec.is_string_enum(resolved):
+            if target in self.names.classes and document.is_string_enum(resolved):
                 return EnumType(self.enum_for(target, resolved).name)
             if target in self.names.classes:
                 return ModelType(self.model_for(target, resolved).name)
@@ -137,9 +138,9 @@ class Schemas:
                 self.containers.discard(target)
         if not isinstance(resolved, dict):
             return ANY
-        if spec.is_model(resolved):
+        if document.is_model(resolved):
             return ModelType(self.model_for(pointer, resolved).name)
-        if spec.is_string_enum(resolved):
+        if document.is_string_enum(resolved):
             return EnumType(self.enum_for(pointer, resolved).name)
         kind = resolved.get("type")
         if kind == "array":
@@ -147,7 +148,7 @@ class Schemas:
             if not isinstance(items, dict):
                 return ListType(ANY)
             return ListType(self.type_of(items, pointer + "/items"))
-        if kind == "object" or spec.is_map(resolved):
+        if kind == "object" or document.is_map(resolved):
             extra = resolved.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 return DictType(self.type_of(extra, pointer + "/additionalProperties"))
@@ -159,13 +160,18 @@ class Schemas:
             return self.enums[pointer]
         values = list(dict.fromkeys(str(v) for v in schema["enum"]))
         candidates = [
-            (value, naming.snake_case(value, fallback="empty", prefix="value_").upper())
+            (
+                value,
+                identifiers.snake_case(
+                    value, fallback="empty", prefix="value_"
+                ).upper(),
+            )
             for value in values
         ]
-        names = naming.assign_unique(candidates, taken={"NAME", "VALUE"})
+        names = identifiers.assign_unique(candidates, taken={"NAME", "VALUE"})
         members = tuple((names[value], value) for value in values)
         enum = EnumClass(
-            self.class_name(pointer), spec.describe(schema), members, pointer
+            self.class_name(pointer), document.describe(schema), members, pointer
         )
         self.enums[pointer] = enum
         return enum
@@ -216,7 +222,7 @@ class Schemas:
                 )
                 for f in fields
             )
-        if base is not None and not spec.text(schema.get("description")):
+        if base is not None and not document.text(schema.get("description")):
             description = f"A {base.name} whose {discriminator} is {value!r}."
         model = Model(
             name=name,
@@ -237,10 +243,10 @@ class Schemas:
         if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
             return None
         for part in schema.get("allOf") or []:
-            target, resolved = spec.resolve(self.data, part)
+            target, resolved = document.resolve(self.data, part)
             if target is None or not target.startswith("/definitions/"):
                 continue
-            if not spec.is_model(resolved):
+            if not document.is_model(resolved):
                 continue
             parent = self.model_for(target, resolved)
             polymorphic = parent.discriminator or parent.base
@@ -268,21 +274,23 @@ class Schemas:
         candidates = [
             (
                 wire,
-                naming.guard(
-                    naming.snake_case(spelled[wire], fallback="field", prefix="field_"),
+                identifiers.guard(
+                    identifiers.snake_case(
+                        spelled[wire], fallback="field", prefix="field_"
+                    ),
                     MODEL_MEMBERS,
                 ),
             )
             for wire, _, _ in properties
         ]
-        names = naming.assign_unique(
+        names = identifiers.assign_unique(
             candidates,
             taken={f.python_name for f in inherited},
             explicit={wire for wire in spelled if spelled[wire] != wire},
         )
         fields = list(inherited)
         for wire, schema, property_pointer in properties:
-            _, resolved = spec.resolve(self.data, schema)
+            _, resolved = document.resolve(self.data, schema)
             flags = [s for s in (schema, resolved) if isinstance(s, dict)]
             fields.append(
                 Field(
@@ -290,7 +298,7 @@ class Schemas:
                     python_name=names[wire],
                     type=self.type_of(schema, property_pointer),
                     required=wire in required,
-                    description=spec.describe(resolved),
+                    description=document.describe(resolved),
                     nullable=any(s.get("x-nullable") is True for s in flags),
                     read_only=any(s.get("readOnly") is True for s in flags),
                     constraints=self.constraints(schema),
@@ -302,14 +310,14 @@ class Schemas:
 
     def _items(self, schema: Any) -> Any:
         """An array schema's `items`, `$ref` followed; None for any other schema."""
-        _, resolved = spec.resolve(self.data, schema)
+        _, resolved = document.resolve(self.data, schema)
         if not isinstance(resolved, dict) or resolved.get("type") != "array":
             return None
-        return spec.resolve(self.data, resolved.get("items"))[1]
+        return document.resolve(self.data, resolved.get("items"))[1]
 
     def constraints(self, schema: Any, depth: int = 0) -> Constraints:
         """The schema's constraints on a valid value, `$ref` followed."""
-        _, schema = spec.resolve(self.data, schema)
+        _, schema = document.resolve(self.data, schema)
         if not isinstance(schema, dict) or depth > _CONSTRAINT_DEPTH:
             return NO_CONSTRAINTS
         example = schema.get("x-example", schema.get("example"))
@@ -318,11 +326,11 @@ class Schemas:
             example=example if _is_scalar(example) else None,
             enum=tuple(
                 v
-                for v in spec.items(schema.get("enum"))
+                for v in document.items(schema.get("enum"))
                 if _is_scalar(v) and v is not None
             ),
             format=str(schema.get("format") or ""),
-            pattern=spec.text(schema.get("pattern")),
+            pattern=document.text(schema.get("pattern")),
             min_length=_count(schema.get("minLength")),
             max_length=_count(schema.get("maxLength")),
             minimum=_number(schema.get("minimum")),

@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from generator import types
 from generator.model import Api, ScalarType
-from generator.views import ClientView, OperationView
+from generator.render import spelling
+from generator.render.views import ClientView, OperationView
 
 # The client's constructor options besides base_url and the credentials (a test keeps this
 # equal to the generated signature).
@@ -104,7 +104,7 @@ def _client(api: Api, client: ClientView) -> list[str]:
     rows = [
         (
             code(p.keyword, cell=True),
-            code(types.parameter_annotation(p.parameter).text, cell=True),
+            code(spelling.parameter_annotation(p.parameter).text, cell=True),
             "required" if p.parameter.required else "None",
             f"the {p.parameter.location} parameter {text(p.parameter.wire_name)}",
         )
@@ -187,7 +187,7 @@ def _operation(view: OperationView, data: dict[str, Any]) -> list[str]:
             "",
         ]
     bodies = {
-        r.status: types.annotation(r.type).text
+        r.status: spelling.annotation(r.type).text
         for r in view.operation.error_responses
         if r.type is not None and r.type != ScalarType("bytes")
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import GeneratorError
-from generator.reserved import builtin_templates
+from generator.parse.reserved import builtin_templates
 
 if (
     TYPE_CHECKING
@@ -23,7 +23,7 @@ if (
     import jinja2
 
     from generator.model import Api
-    from generator.views import PackageView
+    from generator.render.views import PackageView
 
 # (template, path inside the package); the tests are left out with --no-tests.
 # The files copied without a template are listed in `generator.static`.
@@ -56,8 +56,8 @@ class RenderOptions:
 def environment(overrides: Path | None) -> jinja2.Environment:
     import jinja2
 
-    from generator import escape, printer
-    from generator.code import all_order, isort_order
+    from generator.render import escape, printer
+    from generator.render.code import all_order, isort_order
 
     search = [str(overrides)] if overrides else []
     env = jinja2.Environment(
@@ -85,7 +85,7 @@ def render(
     """Source text by path inside the package, unformatted."""
     import jinja2
 
-    from generator.views import PackageView
+    from generator.render.views import PackageView
 
     env = environment(options.templates)
     package = package or PackageView(api, options.with_async)

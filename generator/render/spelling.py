@@ -3,7 +3,6 @@ with the imports it needs (models from `.models`, helpers from `._runtime`)."""
 
 from __future__ import annotations
 
-from generator.code import NO_IMPORTS, Code, Imports
 from generator.model import (
     DictType,
     EnumType,
@@ -14,6 +13,7 @@ from generator.model import (
     ScalarType,
     TypeRef,
 )
+from generator.render.code import NO_IMPORTS, Code, Imports
 
 MODELS = ".models"
 RUNTIME = "._runtime"

@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 
 from generator import forking
 from generator.errors import Finding, SpecError
-from generator.loader import SourceFile, join_pointer, split_pointer
-from generator.spec import (
+from generator.source.document import (
     HTTP_METHODS,
     effective_parameters,
     iter_references,
     pointer_exists,
     resolve_pointer,
 )
+from generator.source.loader import SourceFile, join_pointer, split_pointer
 
 _TEMPLATE_NAME = re.compile(r"\{([^{}]*)\}")
 _ALLOF_PART = re.compile(r"/allOf/[0-9]+$")

@@ -6,9 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from generator import naming, spec
 from generator.errors import Finding
-from generator.loader import SourceFile, join_pointer, split_pointer
 from generator.model import (
     ANY,
     HEADER_VALUE,
@@ -28,9 +26,12 @@ from generator.model import (
     is_json,
     is_xml,
 )
-from generator.names import Names
-from generator.reserved import module_names
-from generator.schemas import Schemas
+from generator.parse import identifiers
+from generator.parse.pass_names import Names
+from generator.parse.pass_schemas import Schemas
+from generator.parse.reserved import module_names
+from generator.source import document
+from generator.source.loader import SourceFile, join_pointer, split_pointer
 
 # Keywords of the generated client's constructor and with_options besides the credentials
 # and the client parameters, which must not take them.
@@ -79,8 +80,8 @@ class Operations:
 
     def build(self) -> tuple[Operation, ...]:
         operations = []
-        for site in spec.operations(self.data):
-            with spec.located(site.pointer):
+        for site in document.operations(self.data):
+            with document.located(site.pointer):
                 built = self._operation(site)
                 if site.pointer in self.names.iterators:
                     pager = self._pager(built, site, self.names.iterators[site.pointer])
@@ -99,11 +100,11 @@ class Operations:
                         (parameter.location, parameter.wire_name), parameter
                     )
         taken = CONSTRUCTOR_KEYWORDS | {s.keyword for s in self.security_schemes}
-        keywords = naming.assign_unique(
+        keywords = identifiers.assign_unique(
             [
                 (
                     f"{loc}:{wire}",
-                    naming.guard(self._client_preferred[loc, wire], taken),
+                    identifiers.guard(self._client_preferred[loc, wire], taken),
                 )
                 for loc, wire in first
             ],
@@ -124,7 +125,7 @@ class Operations:
             for op in operations
         )
 
-    def _operation(self, site: spec.OperationSite) -> Operation:
+    def _operation(self, site: document.OperationSite) -> Operation:
         operation, pointer = site.operation, site.pointer
         method_name = self.names.methods[pointer]
         parameters = self._parameters(site)
@@ -133,15 +134,17 @@ class Operations:
         ]
         produces = [
             str(c).strip()
-            for c in spec.items(operation.get("produces", self.data.get("produces")))
+            for c in document.items(
+                operation.get("produces", self.data.get("produces"))
+            )
         ]
         return Operation(
             operation_id=str(operation.get("operationId") or method_name),
             method_name=method_name,
             http_method=site.method.upper(),
             path=site.path,
-            summary=spec.text(operation.get("summary")),
-            description=spec.text(operation.get("description")),
+            summary=document.text(operation.get("summary")),
+            description=document.text(operation.get("description")),
             parameters=parameters,
             responses=self._responses(site),
             deprecated=operation.get("deprecated") is True,
@@ -149,7 +152,7 @@ class Operations:
             interim_statuses=tuple(
                 int(s)
                 for s in sorted(operation.get("responses") or {})
-                if spec.is_interim(s)
+                if document.is_interim(s)
             ),
             security=self._operation_security(operation, pointer),
             body_encoding=_body_encoding(parameters, consumes),
@@ -168,8 +171,8 @@ class Operations:
         """The type pass 2 gave a schema this operation uses."""
         return self.schemas.roots[pointer]
 
-    def _parameters(self, site: spec.OperationSite) -> tuple[Parameter, ...]:
-        found = spec.effective_parameters(
+    def _parameters(self, site: document.OperationSite) -> tuple[Parameter, ...]:
+        found = document.effective_parameters(
             self.data, site.item, site.operation, site.pointer
         )
         raw = [p for _, p in found]
@@ -181,14 +184,14 @@ class Operations:
         candidates = []
         for parameter in raw:
             spelled = parameter.get("x-ms-client-name") or parameter.get("name") or ""
-            preferred = naming.guard(
-                naming.snake_case(str(spelled), fallback="param", prefix="param_"),
+            preferred = identifiers.guard(
+                identifiers.snake_case(str(spelled), fallback="param", prefix="param_"),
                 module_names(),
             )
             candidates.append(
                 (f"{parameter.get('in')}:{parameter.get('name')}", preferred)
             )
-        names = naming.assign_unique(candidates, explicit=explicit)
+        names = identifiers.assign_unique(candidates, explicit=explicit)
         parameters = []
         for where, parameter in found:
             location = ParameterLocation.read(parameter.get("in"))
@@ -205,11 +208,11 @@ class Operations:
             if location == ParameterLocation.BODY:
                 schema = parameter.get("schema") or {}
                 kind = self._root_type(where + "/schema")
-                if spec.is_binary(spec.resolve(self.data, schema)[1]):
+                if document.is_binary(document.resolve(self.data, schema)[1]):
                     kind = ScalarType("bytes")
             else:
                 kind = self._root_type(where)
-                if location == ParameterLocation.FORM and spec.is_binary(parameter):
+                if location == ParameterLocation.FORM and document.is_binary(parameter):
                     kind = ScalarType("bytes")  # a file part, as `type: file` is
             if wire != wire.strip():
                 self.warnings.append(
@@ -228,8 +231,8 @@ class Operations:
             )
             client = not constant and self._is_client(parameter, location, where)
             if client:
-                preferred = naming.guard(
-                    naming.snake_case(
+                preferred = identifiers.guard(
+                    identifiers.snake_case(
                         str(parameter.get("x-ms-client-name") or wire),
                         fallback="param",
                         prefix="param_",
@@ -244,7 +247,7 @@ class Operations:
                     location=location,
                     type=kind,
                     required=parameter.get("required") is True,
-                    description=spec.describe(parameter),
+                    description=document.describe(parameter),
                     default=parameter.get("default"),
                     has_default="default" in parameter,
                     collection_format=_collection_format(parameter, kind),
@@ -296,17 +299,17 @@ class Operations:
         )
         return {k: v for k, v in parameter.items() if k != "default"}
 
-    def _responses(self, site: spec.OperationSite) -> tuple[Response, ...]:
+    def _responses(self, site: document.OperationSite) -> tuple[Response, ...]:
         """The documented responses; a response to HEAD has no body, whatever the schema."""
         responses = site.operation.get("responses") or {}
         result = []
-        for status in sorted(responses, key=spec.status_order):
-            target, response = spec.resolve(self.data, responses[status])
+        for status in sorted(responses, key=document.status_order):
+            target, response = document.resolve(self.data, responses[status])
             response = response if isinstance(response, dict) else {}
             own = join_pointer([*split_pointer(site.pointer), "responses", str(status)])
             if str(status).startswith("x-"):
                 continue  # an extension beside the responses, not one of them
-            if not spec.is_status(status):
+            if not document.is_status(status):
                 self.warnings.append(
                     self.source.finding(
                         f"{status!r} is neither a status code (three digits, 100 to 599)"
@@ -315,7 +318,7 @@ class Operations:
                     )
                 )
                 continue
-            if spec.is_interim(status):
+            if document.is_interim(status):
                 self.warnings.append(
                     self.source.finding(
                         f"{status} is an interim status, which HTTP/1.1 cannot send as the"
@@ -329,20 +332,23 @@ class Operations:
             bodiless = site.method == "head" or str(status) in NO_BODY_STATUSES
             if isinstance(schema, dict) and not bodiless:
                 kind = self._root_type((target or own) + "/schema")
-                if spec.is_binary(spec.resolve(self.data, schema)[1]):
+                if document.is_binary(document.resolve(self.data, schema)[1]):
                     kind = ScalarType("bytes")
-            headers = spec.mapping(response.get("headers"))
+            headers = document.mapping(response.get("headers"))
             documented = tuple(
-                (str(name), spec.describe(header) or spec.text(header.get("type")))
+                (
+                    str(name),
+                    document.describe(header) or document.text(header.get("type")),
+                )
                 for name, header in headers.items()
                 if isinstance(header, dict)
             )
-            description = spec.text(response.get("description"))
+            description = document.text(response.get("description"))
             result.append(Response(str(status), description, kind, documented))
         return tuple(result)
 
     def _pager(
-        self, operation: Operation, site: spec.OperationSite, name: str
+        self, operation: Operation, site: document.OperationSite, name: str
     ) -> Pager | None:
         """The `x-ms-pageable` iterator, when the page schema has what the extension names;
         otherwise a warning, and the operation keeps only its page method."""
@@ -389,7 +395,7 @@ class Operations:
         return f"{scheme}://{host}{self.data.get('basePath') or ''}".rstrip("/")
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        definitions = spec.mapping(self.data.get("securityDefinitions"))
+        definitions = document.mapping(self.data.get("securityDefinitions"))
         usable = [
             (name, SecurityKind(definition["type"]), definition)
             for name, definition in definitions.items()
@@ -401,10 +407,12 @@ class Operations:
         for name, kind, _ in usable:
             keyword = kind.keyword
             if kinds.count(kind) > 1:  # the scheme's name tells them apart
-                prefix = naming.snake_case(name, fallback="scheme", prefix="scheme_")
+                prefix = identifiers.snake_case(
+                    name, fallback="scheme", prefix="scheme_"
+                )
                 keyword = keyword if prefix.endswith(keyword) else f"{prefix}_{keyword}"
-            candidates.append((name, naming.guard(keyword, CONSTRUCTOR_KEYWORDS)))
-        keywords = naming.assign_unique(candidates, taken=CONSTRUCTOR_KEYWORDS)
+            candidates.append((name, identifiers.guard(keyword, CONSTRUCTOR_KEYWORDS)))
+        keywords = identifiers.assign_unique(candidates, taken=CONSTRUCTOR_KEYWORDS)
         api_key = SecurityKind.API_KEY
         return tuple(
             SecurityScheme(
@@ -413,7 +421,7 @@ class Operations:
                 keyword=keywords[name],
                 location=str(definition.get("in", "")) if kind == api_key else "",
                 parameter=str(definition.get("name", "")) if kind == api_key else "",
-                description=spec.text(definition.get("description")),
+                description=document.text(definition.get("description")),
             )
             for name, kind, definition in usable
         )
@@ -443,7 +451,7 @@ class Operations:
         a requirement left empty by that is dropped too."""
         known = {scheme.name for scheme in self.security_schemes}
         alternatives: list[tuple[str, ...]] = []
-        for index, requirement in enumerate(spec.items(requirements)):
+        for index, requirement in enumerate(document.items(requirements)):
             if not isinstance(requirement, dict):
                 continue
             for name in requirement:
@@ -464,7 +472,7 @@ class Operations:
 def _accept(produces: Any) -> str:
     """The Accept header for what an operation produces: JSON where it produces JSON (or says
     nothing), else the media types it lists."""
-    types = [str(t).strip() for t in spec.items(produces)]
+    types = [str(t).strip() for t in document.items(produces)]
     types = [t for t in types if t and HEADER_VALUE.fullmatch(t) and "," not in t]
     json_types = [t for t in types if "json" in t.lower()]
     if not types or "application/json" in json_types:

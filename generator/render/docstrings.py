@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from generator import types
 from generator.model import (
     Api,
     EnumClass,
@@ -13,6 +12,7 @@ from generator.model import (
     Response,
     ScalarType,
 )
+from generator.render import spelling
 
 
 def _section(title: str, entries: list[tuple[str, str]]) -> str:
@@ -111,7 +111,7 @@ def _error_body(response: Response) -> str:
     """What `error.body` holds for a response documented with a schema."""
     if response.type is None or response.type == ScalarType("bytes"):
         return ""
-    return f" (error.body: {types.annotation(response.type).text})"
+    return f" (error.body: {spelling.annotation(response.type).text})"
 
 
 def _deprecation(operation: Operation) -> str:

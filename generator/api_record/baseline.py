@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from generator.api_record.record import API_RECORD, load_record, read_record
 from generator.errors import GeneratorError
-from generator.surface import API_RECORD, load_record, read_record
 
 GIT_TIMEOUT = 30  # seconds
 

@@ -33,9 +33,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.disk import DiskError, Tree
 from generator.errors import GeneratorError
-from generator.records import (
+from generator.write.disk import DiskError, Tree
+from generator.write.manifest import (
     MANIFEST,
     Journal,
     Manifest,

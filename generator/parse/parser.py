@@ -1,20 +1,20 @@
 """Stage 3, parse: a validated Swagger 2.0 document into the typed intermediate model.
 
 Every decision about the output is taken here, in three passes over the spec (read through
-`spec.py`): names (`names.py`: every class and method name), schemas (`schemas.py`: types,
+`document.py`): names (`names.py`: every class and method name), schemas (`schemas.py`: types,
 models and enums) and operations (`operations.py`: methods, parameters, responses, security).
 """
 
 from __future__ import annotations
 
-from generator import spec
 from generator.errors import Finding, GeneratorError
-from generator.loader import SourceFile
 from generator.model import Api
-from generator.names import assign_names
-from generator.naming import default_package_name
-from generator.operations import Operations
-from generator.schemas import Schemas
+from generator.parse.identifiers import default_package_name
+from generator.parse.pass_names import assign_names
+from generator.parse.pass_operations import Operations
+from generator.parse.pass_schemas import Schemas
+from generator.source import document
+from generator.source.loader import SourceFile
 
 
 def check_package_name(name: str) -> str:
@@ -34,14 +34,14 @@ def parse(source: SourceFile, package: str | None = None) -> Api:
     schemas = Schemas(source, names, warnings)
     operations = Operations(source, names, schemas, warnings)
     schemas.resolve_all()
-    with spec.located("/paths"):
+    with document.located("/paths"):
         built = operations.build()
-    info = spec.mapping(data.get("info"))
+    info = document.mapping(data.get("info"))
     title = str(info.get("title") or "API")
     return Api(
         title=title,
         version=str(info.get("version") or "0"),
-        description=spec.text(info.get("description")),
+        description=document.text(info.get("description")),
         package=check_package_name(package) if package else default_package_name(title),
         client_class=names.client_class,
         raw_client_class=names.raw_client_class,

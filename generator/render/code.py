@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.printer import Import, Node
+from generator.render.printer import Import, Node
 
 # Modules the generated code imports that are not the standard library's.
 THIRD_PARTY = frozenset({"httpx", "pytest", "pytest_httpserver", "werkzeug"})

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.disk import Tree
 from generator.errors import GeneratorError
 from generator.pipeline import Generated, Job, build
-from generator.records import MANIFEST, read_manifest, sha256
-from generator.writer import Places, pending_journal
+from generator.write.disk import Tree
+from generator.write.manifest import MANIFEST, read_manifest, sha256
+from generator.write.swap import Places, pending_journal
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,12 @@ class Stale:
 def check(job: Job) -> list[Stale]:
     """Every stale file of the job's output, by a full comparison; a current output is
     remembered for the fast path."""
-    from generator import fastpath
+    from generator import memo
 
     generated = build(job)
     stale = _compare(generated)
     if not stale:
-        fastpath.remember(job, generated.package_dir, generated.warnings)
+        memo.remember(job, generated.package_dir, generated.warnings)
     return stale
 
 

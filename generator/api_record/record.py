@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import types
 from generator.errors import Finding, GeneratorError
 from generator.model import (
     Api,
@@ -27,6 +26,7 @@ from generator.model import (
     Parameter,
     TypeRef,
 )
+from generator.render import spelling
 
 API_RECORD = ".connector-codegen-api.json"
 FORMAT = 1
@@ -67,7 +67,7 @@ def record(api: Api, with_async: bool = True) -> dict[str, Any]:
                 "keyword": p.python_name,
                 "wire_name": p.wire_name,
                 "in": str(p.location),
-                "type": types.annotation(p.type).text,
+                "type": spelling.annotation(p.type).text,
                 "required": p.required,
             }
             for p in api.client_parameters
@@ -83,13 +83,13 @@ def record(api: Api, with_async: bool = True) -> dict[str, Any]:
                         "name": p.python_name,
                         "wire_name": p.wire_name,
                         "in": str(p.location),
-                        "type": types.annotation(p.type).text,
+                        "type": spelling.annotation(p.type).text,
                         "required": p.required,
                         "position": position,
                     }
                     for position, p in _exposed(op)
                 ],
-                "returns": types.return_annotation(
+                "returns": spelling.return_annotation(
                     [r.type for r in op.success_responses]
                 ).text,
                 "pager": op.pager.method_name if op.pager else None,
@@ -111,7 +111,7 @@ def record(api: Api, with_async: bool = True) -> dict[str, Any]:
                     {
                         "name": f.python_name,
                         "wire_name": f.wire_name,
-                        "type": types.annotation(f.type).text,
+                        "type": spelling.annotation(f.type).text,
                         "required": f.required,
                     }
                     for f in model.fields

@@ -25,8 +25,8 @@ from typing import Any
 
 from generator.errors import Finding, GeneratorError
 from generator.pipeline import Job, job_inputs
-from generator.records import MANIFEST, read_manifest, sha256
-from generator.writer import Places
+from generator.write.manifest import MANIFEST, read_manifest, sha256
+from generator.write.swap import Places
 
 DISABLE_ENV = "CONNECTOR_CODEGEN_NO_CACHE"
 # Every package whose version can change the output or the findings (the validator's JSON
@@ -83,7 +83,7 @@ def remember(job: Job, package_dir: Path, warnings: tuple[Finding, ...]) -> None
 
 
 def _current(job: Job) -> Current | None:
-    from generator.loader import load_spec, text_digest
+    from generator.source.loader import load_spec, text_digest
 
     source = load_spec(job.spec, job.spec_name, lenient=job.lenient)
     package = job.package or _default_package(source.data)
@@ -118,7 +118,7 @@ def _current(job: Job) -> Current | None:
 
 
 def _default_package(data: Any) -> str:
-    from generator.naming import default_package_name
+    from generator.parse.identifiers import default_package_name
 
     info = data.get("info")
     info = info if isinstance(info, dict) else {}

@@ -34,7 +34,7 @@ from generator.model import (
     ScalarType,
     TypeRef,
 )
-from generator.samples import sample, satisfies
+from generator.testgen.scalars import sample, satisfies
 
 BASE_PATH = "/api"
 EXAMPLE_DEPTH = (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import GeneratorError
-from generator.loader import join_pointer, split_pointer
+from generator.source.loader import join_pointer, split_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.disk import Tree
 from generator.errors import GeneratorError
+from generator.write.disk import Tree
 
 MANIFEST = ".connector-codegen.json"
 _DIGEST = re.compile(r"[0-9a-f]{64}")

@@ -34,10 +34,9 @@ _ASSIGNMENT = re.compile(rf"({_IDENTIFIER})\s*(?::[^=]*)?=")
 
 def builtin_templates() -> Path:
     """The built-in templates: `generator/templates` installed, `templates/` in a checkout."""
-    installed = Path(__file__).parent / "templates"
-    return (
-        installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
-    )
+    package = Path(__file__).resolve().parent.parent  # generator/
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 @cache

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Finding, SpecError
-from generator.loader import SourceFile, join_pointer, load_spec, split_pointer
-from generator.spec import iter_references, pointer_exists, resolve_pointer
+from generator.source.document import iter_references, pointer_exists, resolve_pointer
+from generator.source.loader import SourceFile, join_pointer, load_spec, split_pointer
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 

@@ -13,9 +13,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from generator.code import Imports
-from generator.escape import py_literal
-from generator.examples import (
+from generator.model import Api, ModelType, is_xml
+from generator.render.code import Imports
+from generator.render.escape import py_literal
+from generator.render.printer import (
+    Assign,
+    Entry,
+    Group,
+    Node,
+    Prefixed,
+    call,
+    literal,
+)
+from generator.render.xmlform import XmlForms, xml_document
+from generator.testgen.cases import (
     BASE_PATH,
     MODEL_EXAMPLE_DEPTH,
     Argument,
@@ -28,17 +39,6 @@ from generator.examples import (
     PagerCase,
     credential_values,
 )
-from generator.model import Api, ModelType, is_xml
-from generator.printer import (
-    Assign,
-    Entry,
-    Group,
-    Node,
-    Prefixed,
-    call,
-    literal,
-)
-from generator.xmlform import XmlForms, xml_document
 
 # The methods the generated transport retries by itself: the runtime's IDEMPOTENT_METHODS (a
 # test keeps the two equal; the generator does not import the runtime, which needs httpx).

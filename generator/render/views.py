@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from generator import docs, escape, types
-from generator.code import NO_IMPORTS, Code, Imports, union
 from generator.model import (
     ASYNC_PREFIX,
     Api,
@@ -28,7 +26,9 @@ from generator.model import (
     ScalarType,
     SecurityScheme,
 )
-from generator.printer import (
+from generator.render import docstrings, escape, spelling
+from generator.render.code import NO_IMPORTS, Code, Imports, union
+from generator.render.printer import (
     Assign,
     Definition,
     Entry,
@@ -42,12 +42,12 @@ from generator.printer import (
     returning,
     top_level_split,
 )
-from generator.suite import TestsView
-from generator.xmlform import ModelForm, OperationXml, XmlForms, XmlNodeSpec
+from generator.render.xmlform import ModelForm, OperationXml, XmlForms, XmlNodeSpec
+from generator.testgen.rows import TestsView
 
-RUNTIME = types.RUNTIME
+RUNTIME = spelling.RUNTIME
 ERRORS = ".errors"
-MODELS = types.MODELS
+MODELS = spelling.MODELS
 
 # The annotation of each credential keyword, by security scheme kind.
 CREDENTIAL_ANNOTATIONS = {
@@ -119,7 +119,7 @@ class ClientParameterView:
 
     @cached_property
     def _annotation(self) -> Code:
-        return types.parameter_annotation(self.parameter)
+        return spelling.parameter_annotation(self.parameter)
 
     @property
     def constructor_argument(self) -> str:
@@ -285,7 +285,7 @@ class OperationView:
 
     @cached_property
     def return_type(self) -> Code:
-        return types.return_annotation(
+        return spelling.return_annotation(
             [r.type for r in self.operation.success_responses]
         )
 
@@ -295,11 +295,11 @@ class OperationView:
 
     @property
     def docstring(self) -> str:
-        return docs.operation_doc(self.operation, self.api)
+        return docstrings.operation_doc(self.operation, self.api)
 
     @property
     def raw_docstring(self) -> str:
-        return docs.raw_operation_doc(self.operation, self.client_class)
+        return docstrings.raw_operation_doc(self.operation, self.client_class)
 
     @property
     def deprecation_message(self) -> str:
@@ -403,7 +403,7 @@ class OperationView:
         """The decoders of the error responses documented with a schema (JSON, not a file),
         which parse an error's body into `ApiError.body`."""
         return [
-            (r.status, types.response_decoder(r.type))
+            (r.status, spelling.response_decoder(r.type))
             for r in self.operation.error_responses
             if r.type is not None and r.type != ScalarType("bytes")
         ]
@@ -411,7 +411,7 @@ class OperationView:
     @cached_property
     def decoders(self) -> list[tuple[str, Code]]:
         return [
-            (r.status, types.response_decoder(r.type))
+            (r.status, spelling.response_decoder(r.type))
             for r in self.operation.success_responses
         ]
 
@@ -441,7 +441,7 @@ class OperationView:
         page = _free_name(("page", "current_page"), taken)
         response = _free_name(("response", "page_response"), taken)
         item = _free_name(("item", "each_item"), taken)
-        annotation = types.annotation(pager.items.type.item)
+        annotation = spelling.annotation(pager.items.type.item)
         next_link = pager.next_link.python_name if pager.next_link else None
         wait = self.flavour.wait
         sender = f"{wait}self.with_raw_response.{self.raw_sender}"
@@ -465,7 +465,7 @@ class OperationView:
             items=pager.items.python_name,
             next_link=next_link,
             item_annotation=annotation,
-            docstring=docs.iterator_doc(self.operation, self.client_class),
+            docstring=docstrings.iterator_doc(self.operation, self.client_class),
             page=page,
             response=response,
             item=item,
@@ -497,7 +497,7 @@ class OperationView:
 
 
 def _parameter_node(parameter: Parameter, default: str | None = None) -> Node:
-    annotation = union_of(types.parameter_annotation(parameter).text)
+    annotation = union_of(spelling.parameter_annotation(parameter).text)
     return Assign(parameter.python_name, annotation, default, statement=False)
 
 
@@ -515,7 +515,7 @@ def decoder_call(decoder: str) -> Node:
 
 
 def _parameter(parameter: Parameter, default: str = "") -> Code:
-    annotation = types.parameter_annotation(parameter)
+    annotation = spelling.parameter_annotation(parameter)
     return Code(
         f"{parameter.python_name}: {annotation.text}{default}", annotation.imports
     )
@@ -642,11 +642,11 @@ class ClientView:
 
     @property
     def docstring(self) -> str:
-        return docs.client_doc(self.api, self.io.is_async, self.speaks_xml)
+        return docstrings.client_doc(self.api, self.io.is_async, self.speaks_xml)
 
     @property
     def module_docstring(self) -> str:
-        return docs.client_module_doc(self.api, self.class_name)
+        return docstrings.client_module_doc(self.api, self.class_name)
 
     @property
     def user_agent(self) -> str:
@@ -739,7 +739,7 @@ def _return_aliases(api: Api) -> dict[str, ReturnAlias]:
     aliases: dict[str, ReturnAlias] = {}
     taken: set[str] = set()
     for op in api.operations:
-        annotation = types.return_annotation([r.type for r in op.success_responses])
+        annotation = spelling.return_annotation([r.type for r in op.success_responses])
         if len(annotation.text) > ALIAS_MIN_LENGTH and _compound(annotation.text):
             words = "".join(part.capitalize() for part in op.method_name.split("_"))
             name, number = f"_{words}Result", 2
@@ -764,7 +764,7 @@ class FieldView:
 
     @cached_property
     def annotation(self) -> Code:
-        return types.field_annotation(self.field)
+        return spelling.field_annotation(self.field)
 
     @property
     def default(self) -> str | None:
@@ -775,7 +775,7 @@ class FieldView:
 
     @cached_property
     def decoder(self) -> Code | None:
-        return types.decoder(self.field.type)
+        return spelling.decoder(self.field.type)
 
     @property
     def declaration(self) -> Node:
@@ -863,7 +863,7 @@ class ModelView:
 
     @property
     def docstring(self) -> str:
-        return docs.model_doc(self.model)
+        return docstrings.model_doc(self.model)
 
     @cached_property
     def fields(self) -> list[FieldView]:
@@ -956,7 +956,7 @@ class EnumView:
 
     @property
     def docstring(self) -> str:
-        return docs.enum_doc(self.enum)
+        return docstrings.enum_doc(self.enum)
 
     @property
     def members(self) -> list[tuple[str, str]]:
@@ -985,7 +985,7 @@ class ModelsView:
 
     @property
     def docstring(self) -> str:
-        return docs.models_module_doc(self.api)
+        return docstrings.models_module_doc(self.api)
 
     @cached_property
     def enums(self) -> list[EnumView]:
@@ -1108,7 +1108,7 @@ class PackageView:
 
     @property
     def docstring(self) -> str:
-        return docs.client_doc(self.api).split("\n\nArgs:")[0]
+        return docstrings.client_doc(self.api).split("\n\nArgs:")[0]
 
     @property
     def client_imports(self) -> list[Node]:

@@ -1,0 +1,1 @@
+"""The API record of a package, API.md, and where `changes` finds a baseline."""

@@ -1,0 +1,1 @@
+"""Stage 4: views, annotations, docstrings, escaping, templates and the printer."""

@@ -1,0 +1,1 @@
+"""The generated test suite: example data and its table rows."""
