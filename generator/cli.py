@@ -8,19 +8,14 @@ import shlex
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from generator import __version__
+from generator import __version__, errors
 from generator.config import ClientConfig, Config, load_config
-from generator.errors import (
-    EXIT_BREAKING,
-    EXIT_STALE,
-    Finding,
-    GeneratorError,
-    SpecError,
-)
+from generator.errors import Concluded, GeneratorError, SpecError
+from generator.findings import Finding
 from generator.pipeline import Job, spec_name
 from generator.write.disk import lock_output
 
@@ -134,7 +129,31 @@ _FORMAT = click.option(
 )
 
 
-@click.group(invoke_without_command=True)
+class _Reported(click.ClickException):
+    """A GeneratorError as click reports it: its lines on stderr, its exit code."""
+
+    def __init__(self, error: GeneratorError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click's, per exception
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for line in self.error.report():
+            click.echo(line, err=True, file=file)
+
+
+class _Commands(click.Group):
+    """The command group: every GeneratorError raised below it is reported, never a
+    traceback, and ends the process with the error's own exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GeneratorError as error:
+            raise _Reported(error) from None
+
+
+@click.group(cls=_Commands, invoke_without_command=True)
 @click.version_option(__version__, prog_name="connector-codegen")
 @click.pass_context
 def main(context: click.Context) -> None:
@@ -265,12 +284,14 @@ def check(
                     stale += run(job)
     except GeneratorError as error:
         if quiet:
-            raise SystemExit(error.exit_code) from None
+            raise Concluded(error.exit_code) from None
         if output_format == "json":
             _print_findings(error.findings or [Finding(error.message)])
         raise
     if quiet:
-        raise SystemExit(EXIT_STALE if stale else 0)
+        if stale:
+            raise errors.stale()
+        return
     if output_format == "json":
         _print_findings([Finding(item.reason, _display(item.path)) for item in stale])
     else:
@@ -290,7 +311,7 @@ def check(
         else:
             click.echo("generated code is current")
     if stale:
-        raise SystemExit(EXIT_STALE)
+        raise errors.stale()
 
 
 def _repair_command(params: Mapping[str, Any], forced: bool) -> str:
@@ -371,7 +392,7 @@ def changes(
     if fail_on == "breaking" and any(
         change.kind == "breaking" for _, _, found in reports for change in found
     ):
-        raise SystemExit(EXIT_BREAKING)
+        raise errors.breaking()
 
 
 def _changes_summary(found: list[Change]) -> str:

@@ -1,62 +1,27 @@
-"""Errors that carry their exit code, and findings that carry their location."""
+"""The errors every stage raises, each carrying its exit code and the lines that report it.
+
+No command-line library here: the command line (`cli.py`) prints `report()` on stderr and exits
+with `exit_code`, so a stage, a test or another program can raise and catch these without it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import IO, Any
-
-import click
-
-EXIT_OK = 0
-EXIT_STALE = 1
-EXIT_INVALID = 2
-EXIT_BREAKING = 3  # `changes --fail-on breaking` found a breaking change
+from generator.findings import EXIT_BREAKING, EXIT_INVALID, EXIT_STALE, Finding
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem in an input file, with where it is."""
-
-    message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    pointer: str | None = None
-    # fatal: the document cannot be understood, even with --lenient
-    fatal: bool = field(default=False, compare=False)
-
-    def __str__(self) -> str:
-        location = ":".join(
-            str(part)
-            for part in (self.file, self.line, self.column)
-            if part is not None
-        )
-        prefix = ": ".join(part for part in (location, self.pointer) if part)
-        return f"{prefix}: {self.message}" if prefix else self.message
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "pointer": self.pointer,
-            "message": self.message,
-        }
-
-
-class GeneratorError(click.ClickException):
+class GeneratorError(Exception):
     """Invalid input or usage: reported without a traceback, exit code 2."""
 
     exit_code = EXIT_INVALID
 
     def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
         super().__init__(message)
+        self.message = message
         self.findings = findings or []
 
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"error: {self.message}", err=True, file=file)
-        for finding in self.findings:
-            click.echo(f"  {finding}", err=True, file=file)
+    def report(self) -> list[str]:
+        """The lines that tell the user, for stderr."""
+        return [f"error: {self.message}", *(f"  {f}" for f in self.findings)]
 
 
 class SpecError(GeneratorError):
@@ -67,7 +32,28 @@ class SpecError(GeneratorError):
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"the spec has {count} {noun}", findings)
 
-    def show(self, file: IO[Any] | None = None) -> None:
-        for finding in self.findings:
-            click.echo(f"error: {finding}", err=True, file=file)
-        click.echo(f"{self.message}; nothing was written", err=True, file=file)
+    def report(self) -> list[str]:
+        return [
+            *(f"error: {finding}" for finding in self.findings),
+            f"{self.message}; nothing was written",
+        ]
+
+
+class Concluded(GeneratorError):
+    """A command's verdict that it has already printed, carried out as its exit code: the
+    output is stale (1), or the spec's changes break callers (3)."""
+
+    def __init__(self, exit_code: int) -> None:
+        super().__init__(f"exit {exit_code}")
+        self.exit_code = exit_code
+
+    def report(self) -> list[str]:
+        return []
+
+
+def stale() -> Concluded:
+    return Concluded(EXIT_STALE)
+
+
+def breaking() -> Concluded:
+    return Concluded(EXIT_BREAKING)

@@ -23,7 +23,8 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.errors import Finding, GeneratorError
+from generator.errors import GeneratorError
+from generator.findings import Finding
 from generator.pipeline import Job, job_inputs
 from generator.write.manifest import MANIFEST, read_manifest, sha256
 from generator.write.swap import Places

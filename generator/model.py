@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.errors import Finding
+from generator.findings import Finding
 
 XML_MEDIA_TYPES = ("application/xml", "text/xml")
 

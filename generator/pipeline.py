@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import __version__
-from generator.errors import Finding, GeneratorError, SpecError
+from generator.errors import GeneratorError, SpecError
+from generator.findings import Finding
 from generator.write.manifest import MANIFEST, Manifest
 from generator.write.swap import WriteReport, write_package
 

@@ -32,7 +32,7 @@ from generator.api_record.record import (
     read_record,
     record,
 )
-from generator.errors import EXIT_BREAKING
+from generator.findings import EXIT_BREAKING
 from generator.model import Api, DictType, ListType, ModelType, TypeRef
 from generator.parse.parser import parse
 from generator.pipeline import build

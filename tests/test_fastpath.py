@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import memo, pipeline
+from generator import check, memo, pipeline
 from generator.write.manifest import MANIFEST
 
 from .conftest import invoke

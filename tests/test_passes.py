@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Finding
+from generator.findings import Finding
 from generator.model import (
     BodyEncoding,
     EnumType,

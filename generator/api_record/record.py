@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Finding, GeneratorError
+from generator.errors import GeneratorError
+from generator.findings import Finding
 from generator.model import (
     Api,
     DictType,

@@ -7,7 +7,8 @@ models and enums) and operations (`operations.py`: methods, parameters, response
 
 from __future__ import annotations
 
-from generator.errors import Finding, GeneratorError
+from generator.errors import GeneratorError
+from generator.findings import Finding
 from generator.model import Api
 from generator.parse.identifiers import default_package_name
 from generator.parse.pass_names import assign_names

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from generator.errors import Finding
+from generator.findings import Finding
 from generator.model import (
     ANY,
     HEADER_VALUE,

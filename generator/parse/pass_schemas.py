@@ -12,7 +12,8 @@ import math
 import re
 from typing import Any
 
-from generator.errors import Finding, GeneratorError
+from generator.errors import GeneratorError
+from generator.findings import Finding
 from generator.model import (
     ANY,
     NO_CONSTRAINTS,

@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Finding, SpecError
+from generator.errors import SpecError
+from generator.findings import Finding
 from generator.source.document import iter_references, pointer_exists, resolve_pointer
 from generator.source.loader import SourceFile, join_pointer, load_spec, split_pointer
 

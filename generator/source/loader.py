@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Finding, SpecError
+from generator.errors import SpecError
+from generator.findings import Finding
 
 # Limits that keep hostile documents from exhausting memory or the stack.
 MAX_DEPTH = 200

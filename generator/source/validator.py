@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from generator import forking
-from generator.errors import Finding, SpecError
+from generator.errors import SpecError
+from generator.findings import Finding
 from generator.source.document import (
     HTTP_METHODS,
     effective_parameters,
