@@ -16,7 +16,9 @@ from generator.write.swap import WriteReport, write_package
 
 if TYPE_CHECKING:  # imported when a stage runs, so that `check` starts fast
     from generator.model import Api
+    from generator.render.views import PackageView
     from generator.source.loader import SourceFile
+    from generator.testgen.rows import TestsView
 
 
 @dataclass(frozen=True)
@@ -150,14 +152,13 @@ def build(job: Job) -> Generated:
     from generator.api_record import markdown
     from generator.api_record.record import API_RECORD, record, record_text
     from generator.render import renderer
-    from generator.render.views import PackageView
 
     renderer.check_overrides(job.templates)
     reading = _read(job)  # its verdict is awaited before anything is returned
     source, api = reading.source, reading.api
     file_header = header(job.spec_name)
 
-    package = PackageView(api, job.with_async)
+    package, tests = package_view(api, job.with_async, job.with_tests)
 
     def render_and_format() -> dict[str, str]:
         options = renderer.RenderOptions(
@@ -177,8 +178,8 @@ def build(job: Job) -> Generated:
     )
     files[API_RECORD] = record_text(recorded)
     warnings = reading.warnings()
-    if job.with_tests:  # the generated tests left out, and why
-        left_out = package.tests.left_out
+    if tests is not None:  # the generated tests left out, and why
+        left_out = tests.left_out
         warnings += tuple(source.finding(text, pointer) for text, pointer in left_out)
     inputs = job_inputs(job, source.digest, api.package)
     if source.references:  # other files of the spec's folder that references read
@@ -186,6 +187,20 @@ def build(job: Job) -> Generated:
     files[MANIFEST] = Manifest.text(inputs, files)
     package_dir = job.output / api.package
     return Generated(api.package, package_dir, files, warnings)
+
+
+def package_view(
+    api: Api, with_async: bool, with_tests: bool
+) -> tuple[PackageView, TestsView | None]:
+    """What the templates print, with the generated test suite's view when it is wanted
+    (built here and handed in, so that rendering does not import test generation)."""
+    from generator.render.views import PackageView
+    from generator.render.xmlform import XmlForms
+    from generator.testgen.rows import TestsView
+
+    forms = XmlForms(api)
+    tests = TestsView(api, with_async, forms) if with_tests else None
+    return PackageView(api, with_async, forms, tests), tests
 
 
 T = TypeVar("T")

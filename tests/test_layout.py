@@ -7,7 +7,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import formatter
+from generator import formatter, pipeline
 from generator.formatter import black_mode
 from generator.parse import parser
 from generator.pipeline import build
@@ -21,7 +21,8 @@ HOSTILE_SPEC = Path(__file__).parent / "specs" / "hostile.json"
 def _rendered(spec: Path) -> dict[str, str]:
     source = bundler.bundle(loader.load_spec(spec, spec.name))
     api = parser.parse(source, None)
-    return renderer.render(api, renderer.RenderOptions("# header", True, None))
+    options = renderer.RenderOptions("# header", True, None)
+    return renderer.render(api, options, pipeline.package_view(api, True, True)[0])
 
 
 @pytest.mark.parametrize(

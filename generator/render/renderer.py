@@ -79,16 +79,11 @@ def environment(overrides: Path | None) -> jinja2.Environment:
     return env
 
 
-def render(
-    api: Api, options: RenderOptions, package: PackageView | None = None
-) -> dict[str, str]:
+def render(api: Api, options: RenderOptions, package: PackageView) -> dict[str, str]:
     """Source text by path inside the package, unformatted."""
     import jinja2
 
-    from generator.render.views import PackageView
-
     env = environment(options.templates)
-    package = package or PackageView(api, options.with_async)
     context = {"header": options.header, "api": api, "package": package}
     rendered = {}
     for template_name, path in template_names(options.with_tests, options.with_async):

@@ -43,7 +43,6 @@ from generator.render.printer import (
     top_level_split,
 )
 from generator.render.xmlform import ModelForm, OperationXml, XmlForms, XmlNodeSpec
-from generator.testgen.rows import TestsView
 
 RUNTIME = spelling.RUNTIME
 ERRORS = ".errors"
@@ -982,6 +981,7 @@ class ModelsView:
     """models.py: the enums and the dataclasses."""
 
     api: Api
+    forms: XmlForms | None = None  # the package's XML forms (else worked out here)
 
     @property
     def docstring(self) -> str:
@@ -993,7 +993,7 @@ class ModelsView:
 
     @cached_property
     def xml_forms(self) -> XmlForms:
-        return XmlForms(self.api)
+        return self.forms or XmlForms(self.api)
 
     @cached_property
     def models(self) -> list[ModelView]:
@@ -1066,10 +1066,14 @@ class ErrorsView:
 
 @dataclass(frozen=True)
 class PackageView:
-    """Everything the templates receive besides the header."""
+    """Everything the templates receive besides the header. The generated test suite's view
+    (`tests`, for the test templates) is built by the pipeline and handed in, so that the render
+    stage does not depend on test generation."""
 
     api: Api
     with_async: bool = True
+    xml_forms: XmlForms | None = None  # the package's XML forms (else worked out here)
+    tests: object | None = None  # a testgen.rows.TestsView, for the test templates
 
     @cached_property
     def client(self) -> ClientView:
@@ -1088,15 +1092,11 @@ class PackageView:
 
     @cached_property
     def models(self) -> ModelsView:
-        return ModelsView(self.api)
+        return ModelsView(self.api, self.xml_forms)
 
     @cached_property
     def errors(self) -> ErrorsView:
         return ErrorsView(self.api)
-
-    @cached_property
-    def tests(self) -> TestsView:
-        return TestsView(self.api, self.with_async, self.models.xml_forms)
 
     @property
     def name(self) -> str:
