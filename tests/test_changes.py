@@ -854,26 +854,3 @@ def test_the_committed_package_carries_its_api_record_and_reference() -> None:
         "### Message",
     ):
         assert heading in reference
-
-
-def test_api_md_lists_every_option_of_the_client_constructor() -> None:
-    import inspect
-
-    from generator.api_record.markdown import OPTIONS, XML_OPTION
-
-    sys_path = str(ROOT / "generated")
-    import sys
-
-    sys.path.insert(0, sys_path)
-    try:
-        from twilio_connector import TwilioClient
-    finally:
-        sys.path.remove(sys_path)
-    keywords = [
-        name
-        for name, p in inspect.signature(TwilioClient).parameters.items()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "auth"
-    ]
-    assert keywords == [name for name, *_ in (*OPTIONS, XML_OPTION)]  # Twilio: XML too
-    api_md = (ROOT / "generated" / "twilio_connector" / "API.md").read_text()
-    assert all(f"| `{name}` |" in api_md for name in keywords)

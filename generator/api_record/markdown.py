@@ -13,30 +13,8 @@ from typing import Any
 
 from generator.model import Api, ScalarType
 from generator.render import spelling
-from generator.render.views import ClientView, OperationView
+from generator.render.views import SYNC, ClientView, OperationView
 
-# The client's constructor options besides base_url and the credentials (a test keeps this
-# equal to the generated signature).
-OPTIONS = (
-    (
-        "timeout",
-        "float | httpx.Timeout",
-        "30.0",
-        "seconds for the whole attempt's phases",
-    ),
-    ("max_retries", "int", "2", "retries of idempotent requests (429, 502, 503, 504)"),
-    ("http_client", "httpx.Client | None", "None", "a client of your own to send with"),
-    ("max_response_size", "int | None", "MAX_RESPONSE_SIZE", "bytes read of one body"),
-    ("max_pages", "int", "MAX_PAGES", "pages one iter_ method follows at most"),
-    ("attempt_timeout", "float | None", "None", "seconds one attempt may take in all"),
-)
-# The option of a client that speaks XML (some operation offers it).
-XML_OPTION = (
-    "data_format",
-    'Literal["json", "xml"]',
-    '"json"',
-    "the format where an operation offers JSON and XML",
-)
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~-])")
 
 
@@ -119,10 +97,9 @@ def _client(api: Api, client: ClientView) -> list[str]:
         )
         for c in client.credentials
     ]
-    options = [*OPTIONS, *([XML_OPTION] * client.speaks_xml)]
     rows += [
-        (code(n, cell=True), code(t, cell=True), code(d, cell=True), why)
-        for n, t, d, why in options
+        (code(o.name, cell=True), code(t, cell=True), code(d, cell=True), o.summary)
+        for o, t, d in SYNC.constructor_options(client.speaks_xml)
     ]
     lines += _table(("keyword", "type", "default", ""), rows)
     lines += [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from generator.client_options import RESERVED_KEYWORDS
 from generator.findings import Finding
 from generator.model import (
     ANY,
@@ -33,22 +34,6 @@ from generator.parse.reserved import module_names
 from generator.source import document
 from generator.source.loader import SourceFile, join_pointer, split_pointer
 
-# Keywords of the generated client's constructor and with_options besides the credentials
-# and the client parameters, which must not take them.
-CONSTRUCTOR_KEYWORDS = frozenset(
-    {
-        "self",
-        "base_url",
-        "timeout",
-        "max_retries",
-        "http_client",
-        "max_response_size",
-        "max_pages",
-        "attempt_timeout",
-        "data_format",
-        "stream",
-    }
-)
 # The locations a client parameter may have: one value serves every operation.
 CLIENT_LOCATIONS = (
     ParameterLocation.PATH,
@@ -99,7 +84,7 @@ class Operations:
                     first.setdefault(
                         (parameter.location, parameter.wire_name), parameter
                     )
-        taken = CONSTRUCTOR_KEYWORDS | {s.keyword for s in self.security_schemes}
+        taken = RESERVED_KEYWORDS | {s.keyword for s in self.security_schemes}
         keywords = identifiers.assign_unique(
             [
                 (
@@ -411,8 +396,8 @@ class Operations:
                     name, fallback="scheme", prefix="scheme_"
                 )
                 keyword = keyword if prefix.endswith(keyword) else f"{prefix}_{keyword}"
-            candidates.append((name, identifiers.guard(keyword, CONSTRUCTOR_KEYWORDS)))
-        keywords = identifiers.assign_unique(candidates, taken=CONSTRUCTOR_KEYWORDS)
+            candidates.append((name, identifiers.guard(keyword, RESERVED_KEYWORDS)))
+        keywords = identifiers.assign_unique(candidates, taken=RESERVED_KEYWORDS)
         api_key = SecurityKind.API_KEY
         return tuple(
             SecurityScheme(

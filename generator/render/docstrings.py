@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.client_options import CLIENT_OPTIONS
 from generator.model import (
     Api,
     EnumClass,
@@ -153,42 +154,15 @@ def client_doc(api: Api, asynchronous: bool = False, xml: bool = False) -> str:
                 " ".join(filter(None, [text, _one_line(scheme.description)])),
             )
         )
+    spelled = {
+        "http_client": "httpx.AsyncClient" if asynchronous else "httpx.Client",
+        "close": "aclose" if asynchronous else "close",
+    }
     arguments += [
-        (
-            "timeout",
-            "Seconds to wait for the server (or an httpx.Timeout), for every attempt.",
-        ),
-        (
-            "max_retries",
-            (
-                "How many times an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) is"
-                " retried after a connection error or a 429, 502, 503 or 504; 0 turns"
-                " retries off. POST and PATCH are never retried."
-            ),
-        ),
-        (
-            "http_client",
-            (
-                "An httpx.AsyncClient of your own (proxies, TLS, limits); not closed by"
-                " aclose()."
-                if asynchronous
-                else "An httpx.Client of your own (proxies, TLS, limits); not closed by"
-                " close()."
-            ),
-        ),
+        (option.name, option.doc.format(**spelled))
+        for option in CLIENT_OPTIONS
+        if option.doc is not None and option.default is not None and option.takes(xml)
     ]
-    if xml:
-        arguments.append(
-            (
-                "data_format",
-                (
-                    '"xml" to send and receive XML where an operation offers both JSON'
-                    " and XML (one that offers a single format uses it whatever is"
-                    " asked); a response is read as XML when its Content-Type is an XML"
-                    " media type."
-                ),
-            )
-        )
     return _join(
         heading,
         api.description,

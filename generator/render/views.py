@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from generator.client_options import CLIENT_OPTIONS, ClientOption
 from generator.model import (
     ASYNC_PREFIX,
     Api,
@@ -166,6 +167,23 @@ class Flavour:
     exit: str
     iterator: str  # what an iter_ method returns
     parse: str  # the raw response's method that parses a page
+
+    def constructor_options(
+        self, speaks_xml: bool
+    ) -> list[tuple[ClientOption, str, str]]:
+        """(option, annotation, default) of each option the constructor takes, in order."""
+        return [
+            (option, option.annotation.format(http_client=self.http_client), default)
+            for option in CLIENT_OPTIONS
+            if (default := option.default) is not None and option.takes(speaks_xml)
+        ]
+
+    def with_options_options(self, speaks_xml: bool) -> list[ClientOption]:
+        return [
+            option
+            for option in CLIENT_OPTIONS
+            if option.option_annotation is not None and option.takes(speaks_xml)
+        ]
 
 
 SYNC = Flavour(
@@ -613,6 +631,42 @@ class ClientView:
     @property
     def raw_class(self) -> str:
         return self.io.prefix + self.api.raw_client_class
+
+    @property
+    def constructor_keywords(self) -> list[str]:
+        """The constructor's option keywords, as the signature spells them."""
+        return [
+            f"{option.name}: {annotation} = {default}"
+            for option, annotation, default in self.io.constructor_options(
+                self.speaks_xml
+            )
+        ]
+
+    @property
+    def transport_arguments(self) -> list[str]:
+        """What the constructor hands the transport besides the URL, the credentials and the
+        client parameters: each option, and the package's user agent and error classes
+        after the HTTP client."""
+        arguments = []
+        for option, _, _ in self.io.constructor_options(self.speaks_xml):
+            arguments.append(f"{option.name}={option.name}")
+            if option.name == "http_client":
+                arguments += ["user_agent=USER_AGENT", "error_classes=ERRORS_BY_STATUS"]
+        return arguments
+
+    @property
+    def with_options_keywords(self) -> list[str]:
+        return [
+            f"{option.name}: {option.option_annotation} = {option.option_default}"
+            for option in self.io.with_options_options(self.speaks_xml)
+        ]
+
+    @property
+    def with_options_arguments(self) -> list[str]:
+        return [
+            f"{option.name}={option.name}"
+            for option in self.io.with_options_options(self.speaks_xml)
+        ]
 
     @property
     def with_options_doc(self) -> str:
