@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +224,27 @@ def xml_client(request: pytest.FixtureRequest, httpserver: Any) -> Iterator[Any]
     make = CLIENT_FACTORIES[CLIENT_IDS.index(request.param)]
     with make(httpserver.url_for(ACCOUNT), auth=AUTH, data_format="xml") as client:
         yield client
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The results that forked children sent back, collected as the pipeline waits for them,
+    so that a test can see the parallel path really ran (a child that failed gives None).
+    """
+    from generator import forking
+
+    results: list[object] = []
+    start = forking.start
+
+    def recorded(work: Callable[[], Any]) -> Callable[[], Any]:
+        waited = start(work)
+
+        def result() -> Any:
+            value = waited()
+            results.append(value)
+            return value
+
+        return result
+
+    monkeypatch.setattr(forking, "start", recorded)
+    return results

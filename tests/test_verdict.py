@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from generator import forking, memo
+from generator import memo
 from generator.source import validator
 
 from .conftest import PYTHON, ROOT, invoke, run
@@ -22,28 +20,12 @@ INVALID = CORPUS / "powerplatform-invalid"
 
 
 @pytest.fixture
-def background(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Validation forced into a forked child (two cores, no size threshold, no memo); the
-    results the children sent back are collected, so that a test can see they really ran.
-    """
+def background(monkeypatch: pytest.MonkeyPatch, forked: list[object]) -> list[object]:
+    """Validation forced into a forked child (two cores, no size threshold, no memo)."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(validator, "BACKGROUND_MIN_SIZE", 0)
     monkeypatch.setenv(memo.DISABLE_ENV, "1")
-    results: list[object] = []
-    start = forking.start
-
-    def recorded(work: Callable[[], Any]) -> Callable[[], Any]:
-        waited = start(work)
-
-        def result() -> Any:
-            value = waited()
-            results.append(value)
-            return value
-
-        return result
-
-    monkeypatch.setattr(forking, "start", recorded)
-    return results
+    return forked
 
 
 def make_invalid(project: Path) -> None:
