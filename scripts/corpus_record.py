@@ -7,8 +7,10 @@ refactoring's before and after.
 For each spec (every `.json`/`.yaml` file of every corpus set, example files and shared type
 files included, since a command must treat them the same way too): the exit code and output of
 `validate`, `validate --lenient` and `generate --lenient`, and a digest of every generated file
-(the manifest's `generator_source` digest blanked: it changes with any edit of the generator).
-`compare` prints each spec whose record differs and exits 1 if any does.
+(the manifest's `generator_source` and template digests blanked: they change with any edit of
+the generator or a template that gives the same output). Run both records from the same folder
+(specs are named relative to it). `compare` prints each spec whose record differs and exits 1
+if any does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from generator.cli import main as cli
 
 MANIFEST = ".connector-codegen.json"
+TEMPORARY = re.compile(re.escape(tempfile.gettempdir()) + r"/tmp\w+")
 
 
 def specs(corpus: Path) -> list[Path]:
@@ -63,6 +67,9 @@ def package_digest(output: Path) -> str:
         if path.name == MANIFEST:
             manifest = json.loads(data)
             manifest["inputs"]["generator_source"] = ""
+            manifest["inputs"][
+                "templates"
+            ] = {}  # their digests: a template may be reworded
             data = json.dumps(manifest, sort_keys=True).encode()
         digest.update(path.relative_to(output).as_posix().encode() + b"\0" + data)
     return digest.hexdigest()
@@ -70,6 +77,8 @@ def package_digest(output: Path) -> str:
 
 def record(corpus: Path, out: Path) -> None:
     os.environ["CONNECTOR_CODEGEN_NO_CACHE"] = "1"
+    if not specs(corpus):
+        sys.exit(f"no specs under {corpus}")
     with out.open("w", encoding="utf-8") as stream:
         for spec in specs(corpus):
             name = spec.relative_to(corpus).as_posix()
@@ -89,8 +98,8 @@ def record(corpus: Path, out: Path) -> None:
 
 def compare(before: Path, after: Path) -> int:
     def read(path: Path) -> dict[str, dict[str, Any]]:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return {entry["spec"]: entry for entry in map(json.loads, lines)}
+        text = TEMPORARY.sub("<output>", path.read_text(encoding="utf-8"))
+        return {entry["spec"]: entry for entry in map(json.loads, text.splitlines())}
 
     old, new = read(before), read(after)
     differing = sorted(
