@@ -87,26 +87,31 @@ def _generation_options(function: F) -> F:
             "--output",
             "-o",
             type=click.Path(file_okay=False),
-            help="Folder that holds the package folder (config: output).",
+            help="Folder that holds the package folder (config: output; default: the"
+            " current folder).",
         ),
         click.option(
             "--package",
-            help="Name of the generated package (default: from info.title).",
+            help="Name of the generated package (config: package; default: snake_case of"
+            " info.title plus _connector).",
         ),
         click.option(
             "--templates",
             type=click.Path(file_okay=False),
-            help="Folder of templates overriding the built-in ones by file name.",
+            help="Folder of templates overriding the built-in ones by file name (config:"
+            " templates; default: none).",
         ),
         click.option(
-            "--no-tests", is_flag=True, help="Leave the generated test suite out."
+            "--no-tests",
+            is_flag=True,
+            help="Leave the generated test suite out (config: tests = false).",
         ),
         click.option(
             "--no-async",
             is_flag=True,
             help="Leave the async client out (config: async = false).",
         ),
-        click.option("--client", help="Only the configured client of this name."),
+        _CLIENT,
         _LENIENT,
     ]
     for option in reversed(options):
@@ -114,6 +119,9 @@ def _generation_options(function: F) -> F:
     return function
 
 
+_CLIENT = click.option(
+    "--client", help="Only the configured client of this name (default: every one)."
+)
 _LENIENT = click.option(
     "--lenient",
     is_flag=True,
@@ -125,6 +133,7 @@ _FORMAT = click.option(
     "output_format",
     type=click.Choice(["text", "json"]),
     default="text",
+    show_default=True,
     help="json prints machine-readable findings (file, line, column, pointer, message).",
 )
 
@@ -153,29 +162,41 @@ class _Commands(click.Group):
             raise _Reported(error) from None
 
 
-@click.group(cls=_Commands, invoke_without_command=True)
+@click.group(
+    cls=_Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="connector-codegen")
 @click.pass_context
 def main(context: click.Context) -> None:
-    """Generate a typed, tested Python client from a Swagger 2.0 connector definition.
+    """Generate a typed, tested Python client from a Swagger 2.0 API description.
 
-    With no command, runs `generate` with the settings of [tool.connector-codegen].
+    With no command, runs `generate` with the settings of [tool.connector-codegen] in the
+    nearest pyproject.toml. `COMMAND -h` lists a command's options, defaults and exit codes.
     """
     if context.invoked_subcommand is None:
         context.invoke(generate)
 
 
-@main.command()
+@main.command(
+    short_help="Say whether a spec can be generated from, with every problem."
+)
 @click.argument("spec", required=False, type=click.Path(dir_okay=True))
-@click.option("--client", help="Only the configured client of this name.")
+@_CLIENT
 @_LENIENT
 @_FORMAT
 def validate(
     spec: str | None, client: str | None, lenient: bool, output_format: str
 ) -> None:
-    """Check a spec: exit 0 when it can be generated from, 2 with every problem otherwise.
+    """Check a spec by the whole generation but the write: it accepts exactly what `generate`
+    generates. SPEC defaults to the configured specs. With --lenient, problems that generation
+    can get past are warnings.
 
-    With --lenient, problems that generation can get past are warnings (exit 0)."""
+    \b
+    Exit codes:
+      0  the spec can be generated from
+      2  it cannot: every problem, located (file:line:column, JSON pointer)"""
     from generator.pipeline import build
 
     findings: list[Finding] = []
@@ -198,10 +219,12 @@ def validate(
             click.echo(f"{name}: {verdict}")
 
 
-@main.command()
+@main.command(short_help="Write the client package, repairing whatever check reports.")
 @_generation_options
 @click.option(
-    "--force", is_flag=True, help="Generate into a package folder that has no manifest."
+    "--force",
+    is_flag=True,
+    help="Generate into a package folder that has no manifest, or an untrusted one.",
 )
 def generate(
     spec: str | None = None,
@@ -214,7 +237,14 @@ def generate(
     lenient: bool = False,
     force: bool = False,
 ) -> None:
-    """Generate the client package (written only when every stage succeeded)."""
+    """Generate the client package, written only when every stage succeeded: every file that
+    differs from what it generates is replaced (a hand edit or a deletion included, each named),
+    files it did not write are never touched. SPEC defaults to the configured specs.
+
+    \b
+    Exit codes:
+      0  the package is what the spec gives
+      2  invalid input or usage, or a refusal; nothing was written"""
     for job in _jobs(
         spec, output, package, templates, no_tests, client, lenient, no_async
     ):
@@ -250,7 +280,9 @@ def _generate_one(job: Job, force: bool) -> None:
     )
 
 
-@main.command()
+@main.command(
+    short_help="Say whether the output on disk is what generate would write now."
+)
 @_generation_options
 @click.option("--diff", is_flag=True, help="Show a unified diff of what would change.")
 @click.option(
@@ -270,7 +302,15 @@ def check(
     quiet: bool,
     output_format: str,
 ) -> None:
-    """Exit 0 when the output on disk is what `generate` would write now, 1 when it is stale."""
+    """Compare the output on disk with what `generate` would write now, writing nothing: each
+    stale file and why, then the `generate` command that makes it current. SPEC defaults to
+    the configured specs; pass the options the output was generated with.
+
+    \b
+    Exit codes:
+      0  the output is current
+      1  it is stale
+      2  invalid input or usage"""
     from generator import memo
     from generator.check import check as run
 
@@ -329,7 +369,7 @@ def _repair_command(params: Mapping[str, Any], forced: bool) -> str:
     return shlex.join([*words, "--force"] if forced else words)
 
 
-@main.command()
+@main.command(short_help="List the public API changes the spec gives, breaking or not.")
 @_generation_options
 @click.option(
     "--against",
@@ -341,6 +381,7 @@ def _repair_command(params: Mapping[str, Any], forced: bool) -> str:
     "--fail-on",
     type=click.Choice(["breaking", "never"]),
     default="never",
+    show_default=True,
     help="breaking: exit 3 when a change breaks callers.",
 )
 @_FORMAT
@@ -359,7 +400,13 @@ def changes(
 ) -> None:
     """List the changes to the package's public API that the spec now gives, each breaking
     or compatible, against the API recorded with the package (or --against a baseline).
-    """
+    SPEC defaults to the configured specs; with several, each line names its package.
+
+    \b
+    Exit codes:
+      0  compared (whatever changed, unless --fail-on breaking)
+      2  invalid input or usage, or a baseline that cannot be read
+      3  --fail-on breaking, and a change breaks callers"""
     from generator.api_record import baseline
     from generator.api_record.record import compare, record
     from generator.pipeline import understand

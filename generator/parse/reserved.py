@@ -5,7 +5,7 @@ imports or defines (`ApiKey`, `Credential`, `Enum`, `copy`, ...). Those names ar
 hand-written list that could drift: they are read from the templates' own module-level
 statements (imports, `def`, `class`, assignments: every statement at the start of a line that
 holds no template expression) and from the copied runtime's own module-level names, plus the
-standard-library names that `render.py` adds to import lines. `tests/test_reserved_names.py` checks them against the names every generated module
+standard-library names that `render.py` adds to import lines. `tests/parse/test_reserved_names.py` checks them against the names every generated module
 really binds.
 """
 
