@@ -248,3 +248,26 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(forking, "start", recorded)
     return results
+
+
+def progress(config: pytest.Config, line: str) -> None:
+    """A line on the terminal while a slow test runs (pytest's capture does not hold it), so
+    that a long stretch says what it is doing."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"  ... {line}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers by place: everything under tests/corpus/ reads the corpus and is slow; a test
+    that uses the Prism fixture needs Prism and is slow."""
+    corpus = Path(__file__).parent / "corpus"
+    for item in items:
+        if item.path.is_relative_to(corpus):
+            item.add_marker(pytest.mark.corpus)
+            item.add_marker(pytest.mark.slow)
+        if "prism" in getattr(item, "fixturenames", ()) or "twilio_prism" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.prism)
+            item.add_marker(pytest.mark.slow)

@@ -55,6 +55,7 @@ def test_the_hostile_spec_holds_what_it_claims() -> None:
     assert hostile_names <= set(spec["definitions"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [MYPY_STRICT, RUFF_CHECK, [PYTHON, "-m", "black", "--check", "--quiet"]],
@@ -65,6 +66,7 @@ def test_hostile_output_is_clean(hostile_output: Path, command: list[str]) -> No
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_hostile_output_imports_silently_and_its_tests_pass(
     hostile_output: Path,
 ) -> None:
@@ -108,6 +110,7 @@ def test_a_hostile_title_cannot_write_outside_the_output_folder(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spec.json"]
 
 
+@pytest.mark.slow
 def test_user_templates_get_the_same_escaping_filters(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,6 +184,7 @@ def test_nesting_up_to_the_limit_generates_and_beyond_it_is_a_clear_error(
     assert not (tmp_path / "out2").exists()
 
 
+@pytest.mark.slow
 def test_a_spec_with_ten_thousand_operations_is_read_validated_and_parsed(
     tmp_path: Path,
 ) -> None:
@@ -225,6 +229,7 @@ def test_a_spec_with_ten_thousand_operations_is_read_validated_and_parsed(
     assert api.operations[-1].method_name == "get_item9999"
 
 
+@pytest.mark.slow
 def test_a_model_that_requires_arrays_and_maps_of_itself_gets_working_tests(
     tmp_path: Path,
 ) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from ..conftest import PYTHON, ROOT, run
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_wheel_contains_the_generator_and_its_templates(tmp_path: Path) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ..conftest import PYTHON, ROOT, run
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_generator_passes_mypy_strict() -> None:

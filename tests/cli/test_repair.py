@@ -87,6 +87,7 @@ def damages(package: Path) -> dict[str, tuple[Callable[[Path], None], str | None
     return table
 
 
+@pytest.mark.slow
 def test_generate_repairs_every_damage_check_reports(generated: Path) -> None:
     whole = tree(generated)
     table = damages(generated)
@@ -167,6 +168,7 @@ def test_a_deleted_manifest_is_refused_by_generate_and_check_alike(
 REPAIR_STEPS = [step for step in CRASH_STEPS if step != "removing"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", REPAIR_STEPS)
 def test_a_repair_killed_at_every_step_is_completed_by_the_next_generate(
     generated: Path, project: Path, step: str
@@ -195,6 +197,7 @@ def test_a_repair_killed_at_every_step_is_completed_by_the_next_generate(
     assert occurrence > 1, f"{step} was never reached in a repair"
 
 
+@pytest.mark.slow
 def test_the_committed_twilio_connector_is_repaired_byte_for_byte(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

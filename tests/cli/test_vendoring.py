@@ -7,7 +7,11 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from ..conftest import PYTHON, ROOT, TWILIO_SPEC, run
+
+pytestmark = pytest.mark.slow
 
 RUNTIME_AND_TEST_DEPENDENCIES = ["httpx", "pytest", "pytest-httpserver"]
 

@@ -198,6 +198,7 @@ def test_the_output_folder_itself_may_be_a_link(project: Path, tmp_path: Path) -
 # 3. Concurrent runs.
 
 
+@pytest.mark.slow
 def test_parallel_generations_leave_exactly_one_complete_generation(
     project: Path, tmp_path: Path
 ) -> None:
@@ -251,6 +252,7 @@ def test_check_during_a_generation_says_so_and_generate_waits(generated: Path) -
 # 4. A kill at any step leaves the old generation, the new one, or a pending swap.
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", CRASH_STEPS)
 def test_a_kill_at_every_step_leaves_a_state_readme_describes(
     project: Path, tmp_path: Path, step: str
@@ -351,6 +353,7 @@ def test_a_package_name_too_long_for_the_file_system_is_a_message(
     )
 
 
+@pytest.mark.slow
 def test_a_real_file_size_limit(generated: Path) -> None:
     project = generated.parent.parent
     old = tree(generated)

@@ -37,6 +37,7 @@ from ..conftest import (
     ROOT,
     RUFF_CHECK,
     make_job,
+    progress,
     run,
 )
 from ..parity import differences
@@ -113,7 +114,9 @@ def generate_one(spec: Path, folder: Path, lenient: bool) -> Path | SpecError:
 
 
 @pytest.fixture(scope="module")
-def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusRun]:
+def corpus_runs(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> dict[str, CorpusRun]:
     """Every set generated on two processes, then its packages spread over two folders (one
     per core; a third when a name is taken in both) so that the checks below run once over
     all of them."""
@@ -125,14 +128,20 @@ def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusRun
         )
     ]
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        results = list(
+        results = []
+        for (corpus_set, spec, _, _), result in zip(
+            jobs,
             pool.map(
                 generate_one,
                 [spec for _, spec, _, _ in jobs],
                 [folder for _, _, folder, _ in jobs],
                 [lenient for _, _, _, lenient in jobs],
-            )
-        )
+            ),
+            strict=True,
+        ):
+            said = "refused" if isinstance(result, SpecError) else "generated"
+            progress(pytestconfig, f"{corpus_set}/{spec.name}: {said}")
+            results.append(result)
     taken: set[Path] = set()
     runs = {name: CorpusRun(name, specs_of(name), {}, {}) for name in SETS}
     for (corpus_set, spec, _, _), result in zip(jobs, results, strict=True):
@@ -181,10 +190,20 @@ def groups(corpus_output: dict[str, Path]) -> dict[Path, list[str]]:
 
 
 def in_parallel(
-    commands: list[tuple[list[str], Path]],
+    commands: list[tuple[list[str], Path]], config: pytest.Config
 ) -> list[subprocess.CompletedProcess[str]]:
+    """Run the commands two at a time, each named on the terminal as it ends."""
+
+    def one(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+        done = run(command, folder)
+        tool = next(
+            (word for word in command[1:] if not word.startswith("-")), command[0]
+        )
+        progress(config, f"{tool} in {folder.name}/: exit {done.returncode}")
+        return done
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda job: run(*job), commands))
+        return list(pool.map(lambda job: one(*job), commands))
 
 
 def test_only_documents_that_are_not_json_are_refused(corpus_run: CorpusRun) -> None:
@@ -228,19 +247,19 @@ def test_no_operation_is_dropped(corpus_run: CorpusRun) -> None:
 
 
 def test_every_corpus_client_passes_mypy_strict_and_ruff(
-    corpus_output: dict[str, Path],
+    corpus_output: dict[str, Path], pytestconfig: pytest.Config
 ) -> None:
     commands = [
         (tool + names, folder)
         for tool in (MYPY_STRICT, RUFF_CHECK)
         for folder, names in groups(corpus_output).items()
     ]
-    for result in in_parallel(commands):
+    for result in in_parallel(commands, pytestconfig):
         assert result.returncode == 0, result.stdout[-5000:]
 
 
 def test_every_corpus_client_is_black_formatted(
-    corpus_output: dict[str, Path],
+    corpus_output: dict[str, Path], pytestconfig: pytest.Config
 ) -> None:
     """The printer, not black, formats generated code: black must find nothing to change in
     any file of the packages, nor, in its preview style, in those of the forty (of every set
@@ -265,19 +284,19 @@ def test_every_corpus_client_is_black_formatted(
         )
         for folder, names in groups(packages).items()
     ]
-    for result in in_parallel(commands):
+    for result in in_parallel(commands, pytestconfig):
         assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
 
 
 def test_every_corpus_client_passes_its_generated_tests(
-    corpus_output: dict[str, Path],
+    corpus_output: dict[str, Path], pytestconfig: pytest.Config
 ) -> None:
     pytest_command = [*PYTEST_QUIET, "-c", os.devnull]
     commands = [
         ([*pytest_command, "--rootdir", str(folder), *names], folder)
         for folder, names in groups(corpus_output).items()
     ]
-    for result in in_parallel(commands):
+    for result in in_parallel(commands, pytestconfig):
         assert result.returncode == 0, result.stdout[-5000:]
         summary = result.stdout.splitlines()[-1]
         assert " passed" in summary

@@ -18,6 +18,7 @@ from ..conftest import (
     PYTEST_QUIET,
     RUFF_CHECK,
     make_job,
+    progress,
 )
 from ..corpus.test_corpus import CORPUS, EVERY_SPEC, in_parallel
 
@@ -30,9 +31,10 @@ SPECS = [LARGE / "argo-workflows.swagger.json"] + (
 @pytest.mark.skipif(not LARGE.exists(), reason=f"no corpus at {CORPUS}")
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.stem)
 def test_a_large_spec_gives_a_clean_package_whose_tests_pass(
-    spec: Path, tmp_path: Path
+    spec: Path, tmp_path: Path, pytestconfig: pytest.Config
 ) -> None:
     generated, _ = generate(make_job(spec, tmp_path))
+    progress(pytestconfig, f"{spec.name}: generated")
     package = generated.package
     checks = [
         ([*MYPY_STRICT, package], tmp_path),
@@ -44,6 +46,6 @@ def test_a_large_spec_gives_a_clean_package_whose_tests_pass(
             tmp_path,
         ),
     ]
-    for result in in_parallel(checks):
+    for result in in_parallel(checks, pytestconfig):
         assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
     assert " passed" in result.stdout.splitlines()[-1]

@@ -25,6 +25,8 @@ from ..conftest import (
     tree,
 )
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(
     ("spec", "package"),

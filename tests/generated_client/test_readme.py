@@ -48,6 +48,7 @@ def test_the_readme_has_one_example_and_it_runs_against_a_local_server(
     ]
 
 
+@pytest.mark.slow
 def test_the_readme_examples_pass_mypy_strict(tmp_path: Path) -> None:
     blocks = python_blocks(ROOT / "README.md")
     for number, block in enumerate(blocks):

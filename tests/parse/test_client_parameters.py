@@ -146,6 +146,7 @@ def test_a_constant_parameter_marked_client_stays_a_constant(tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.slow
 def test_a_package_with_path_and_query_client_parameters_passes_its_suite_and_mypy(
     tmp_path: Path,
 ) -> None:
@@ -291,6 +292,7 @@ def test_a_record_written_before_client_parameters_reads_as_having_none(
     assert read_record(json.dumps(data), "old.json")["client_parameters"] == []
 
 
+@pytest.mark.slow
 def test_a_hostile_client_parameter_is_escaped_everywhere_it_is_written(
     tmp_path: Path,
 ) -> None:

@@ -59,6 +59,7 @@ def spec_names(api: Api) -> set[str]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "spec", [TWILIO_SPEC, LIBRARY_SPEC, LEDGER_SPEC, HOSTILE_SPEC], ids=lambda p: p.stem
 )
@@ -86,6 +87,7 @@ def test_every_name_a_generated_module_binds_is_reserved(
         )
 
 
+@pytest.mark.slow
 def test_a_spec_naming_everything_after_the_generated_code_still_works(
     tmp_path: Path,
 ) -> None:

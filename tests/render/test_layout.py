@@ -25,6 +25,7 @@ def _rendered(spec: Path) -> dict[str, str]:
     return renderer.render(api, options, pipeline.package_view(api, True, True)[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "spec",
     [TWILIO_SPEC, LEDGER_SPEC, HOSTILE_SPEC, CONNECTION_SPEC],
@@ -85,10 +86,11 @@ def test_a_file_from_a_user_template_is_formatted_by_black(
     assert files["errors.py"] == black.format_str(files["errors.py"], mode=black_mode())
 
 
+@pytest.mark.slow
 def test_the_large_specs_modules_need_no_black() -> None:
     """No line of Argo's package or tests is one the printer has no layout for: a file that
     had one would go through black, which takes minutes on the large specs."""
-    from tests.test_corpus import CORPUS
+    from tests.corpus.test_corpus import CORPUS
 
     spec = CORPUS / "large" / "argo-workflows.swagger.json"
     if not spec.exists():

@@ -127,6 +127,7 @@ def gzip_bomb(megabytes: int) -> bytes:
     )
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_counted_after_decompression(serve: Serve) -> None:
     bomb = gzip_bomb(300)
     assert len(bomb) < 1024 * 1024  # small on the wire
@@ -184,6 +185,7 @@ def trickle(in_headers: bool) -> Behaviour:
     return behaviour
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_headers", [True, False], ids=["headers", "body"])
 @pytest.mark.parametrize(
     "options",

@@ -89,6 +89,7 @@ def test_lenient_validate_prints_the_problems_as_warnings_and_exits_0(
     assert output.endswith("spec.yaml: usable with --lenient\n")
 
 
+@pytest.mark.slow
 def test_lenient_generate_writes_a_client_whose_tests_pass(spec: Path) -> None:
     code, output = invoke("generate", "--lenient", "spec.yaml", "--output", "out")
     assert code == 0, output

@@ -139,6 +139,7 @@ def test_duplicate_keys_and_non_mapping_documents_are_refused(tmp_path: Path) ->
     assert "must be a mapping" in error_for(write(tmp_path, "list.yaml", "- 1\n"))
 
 
+@pytest.mark.slow
 def test_yaml_aliases_expand_within_the_documented_limit(tmp_path: Path) -> None:
     ok = write(tmp_path, "ok.yaml", "a: &x {b: 1}\nc: *x\n")
     assert load_spec(ok, "ok.yaml").data == {"a": {"b": 1}, "c": {"b": 1}}

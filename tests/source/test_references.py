@@ -100,6 +100,7 @@ def test_a_spec_without_external_references_is_left_as_it_is(project: Path) -> N
     assert bundle(source) is not source
 
 
+@pytest.mark.slow
 def test_the_generated_client_works(project: Path) -> None:
     code, output = invoke("generate", "spec/main.yaml", "--output", "out")
     assert code == 0, output

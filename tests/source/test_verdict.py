@@ -79,6 +79,7 @@ def run_validate_everywhere(specs: list[Path], env: dict[str, str], block: bool)
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not INVALID.exists(), reason=f"no corpus at {INVALID}")
 def test_findings_are_the_same_whatever_backend_environment_or_hash_seed() -> None:
     pytest.importorskip("jsonschema_rs", reason="jsonschema-rs is a dev dependency")

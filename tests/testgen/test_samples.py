@@ -82,6 +82,7 @@ def test_a_pattern_it_cannot_build_gives_none_and_the_label_is_kept(
     assert value == "field-4"
 
 
+@pytest.mark.slow
 def test_an_operation_whose_example_breaks_the_spec_has_its_tests_left_out_with_a_reason(
     tmp_path: Path,
 ) -> None:
