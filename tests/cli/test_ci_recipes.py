@@ -22,7 +22,7 @@ GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
 
 
 def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", DOCS.read_text(), re.S)
+    return re.findall(rf"```{language}\n(.*?)```", DOCS.read_text(), re.DOTALL)
 
 
 def git(project: Path, *args: str) -> str:
