@@ -9,7 +9,8 @@
 
 The first line names the function the case runs (from CASES below); the input is the text
 between it and the `# output` line, the expected output the text after it (the file's final
-newline is not part of it). Where a function takes structured input, the input is JSON. A new
+newline is not part of it). Where a function takes structured input, the input is JSON (YAML
+for the parse cases: a spec snippet in, the intermediate model out). A new
 case is one new file; a mismatch fails with both texts. Printer cases (`# case: print`) also
 check, as black's own test data does, that their output is stable: black leaves it unchanged
 in its stable and its preview style.
@@ -154,6 +155,64 @@ def _docstring(text: str) -> str:
     return escape.docstring(data["text"], data.get("indent", 0))
 
 
+def _parse(text: str) -> str:
+    """A spec snippet (YAML; `swagger`, `info` and `paths` filled in when absent) parsed into
+    the intermediate model, shown one line per class, field, operation, parameter, response
+    and warning (types spelled as annotations)."""
+    import tempfile
+
+    import yaml
+
+    from generator.parse.parser import parse
+    from generator.source import bundler, loader
+
+    spec = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    spec |= yaml.safe_load(text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "spec.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        api = parse(bundler.bundle(loader.load_spec(path, "spec.json", lenient=True)))
+    return "\n".join(_model_lines(api))
+
+
+def _model_lines(api: Any) -> list[str]:
+    from generator.render.spelling import annotation
+
+    lines = []
+    for model in api.models:
+        base = f"({model.base})" if model.base else ""
+        lines.append(f"model {model.name}{base} at {model.pointer}")
+        for field in model.fields:
+            required = "required" if field.required else "optional"
+            nullable = ", nullable" if field.nullable else ""
+            spelled = annotation(field.type).text
+            lines.append(
+                f"  {field.python_name} ({field.wire_name}): {spelled}, {required}{nullable}"
+            )
+    for enum in api.enums:
+        members = ", ".join(f"{name}={value}" for name, value in enum.members)
+        lines.append(f"enum {enum.name}: {members}")
+    for operation in api.operations:
+        lines.append(
+            f"operation {operation.method_name}: {operation.http_method} {operation.path}"
+            f" ({operation.body_encoding})"
+        )
+        for parameter in operation.parameters:
+            required = "required" if parameter.required else "optional"
+            spelled = annotation(parameter.type).text
+            lines.append(
+                f"  {parameter.location} {parameter.python_name} ({parameter.wire_name}):"
+                f" {spelled}, {required}"
+            )
+        for response in operation.responses:
+            spelled = annotation(response.type).text if response.type else "no body"
+            lines.append(f"  {response.status}: {spelled}")
+    lines += [
+        f"warning: {warning.pointer}: {warning.message}" for warning in api.warnings
+    ]
+    return lines
+
+
 CASES: dict[str, Callable[[str], str]] = {
     "encode_query": lambda text: _runtime.encode_query(json.loads(text)),
     "expand_path": lambda text: _runtime.expand_path(**json.loads(text)),
@@ -172,6 +231,7 @@ CASES: dict[str, Callable[[str], str]] = {
     "guard": _lines(lambda name: identifiers.guard(name, {"ApiKey", "copy"})),
     "assign_unique": _unique,
     "print": _print,
+    "parse": _parse,
 }
 
 
@@ -200,7 +260,7 @@ def test_case(path: Path) -> None:
 
 def test_every_area_has_cases() -> None:
     areas = {p.relative_to(CASES_DIR).parts[0] for p in CASE_FILES}
-    assert {"wire", "escape", "naming", "docstring", "printer"} <= areas
+    assert {"wire", "escape", "naming", "docstring", "printer", "parse"} <= areas
     used = {read_case(p)[0] for p in CASE_FILES}
     assert used == set(CASES), f"runners without a case: {set(CASES) - used}"
 
