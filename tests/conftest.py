@@ -254,7 +254,10 @@ def progress(config: pytest.Config, line: str) -> None:
     """A line on the terminal while a slow test runs (pytest's capture does not hold it), so
     that a long stretch says what it is doing."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():  # the terminal, not the captured output
         reporter.write_line(f"  ... {line}")
 
 
