@@ -16,6 +16,7 @@ from generator.parse.pass_operations import Operations
 from generator.parse.pass_schemas import Schemas
 from generator.source import document
 from generator.source.loader import SourceFile
+from generator.source.swagger import SwaggerReader
 
 
 def check_package_name(name: str) -> str:
@@ -27,23 +28,24 @@ def check_package_name(name: str) -> str:
 
 
 def parse(source: SourceFile, package: str | None = None) -> Api:
-    data = source.data
+    reader = SwaggerReader(source.data)
     warnings: list[Finding] = (
         []
     )  # in the order they are found, whichever pass finds them
-    names = assign_names(data)
+    names = assign_names(source.data, reader)
     schemas = Schemas(source, names, warnings)
-    operations = Operations(source, names, schemas, warnings)
+    operations = Operations(source, reader, names, schemas, warnings)
     schemas.resolve_all()
     with document.located("/paths"):
         built = operations.build()
-    info = document.mapping(data.get("info"))
-    title = str(info.get("title") or "API")
+    info = reader.info
     return Api(
-        title=title,
-        version=str(info.get("version") or "0"),
-        description=document.text(info.get("description")),
-        package=check_package_name(package) if package else default_package_name(title),
+        title=info.title,
+        version=info.version,
+        description=info.description,
+        package=(
+            check_package_name(package) if package else default_package_name(info.title)
+        ),
         client_class=names.client_class,
         raw_client_class=names.raw_client_class,
         host_url=operations.host_url(),

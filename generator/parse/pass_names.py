@@ -19,6 +19,7 @@ from generator.parse import identifiers
 from generator.parse.reserved import module_names
 from generator.source import document
 from generator.source.loader import join_pointer, split_pointer
+from generator.source.swagger import OperationSpec, ResponseSpec, SwaggerReader
 
 # Public attributes of the generated client class.
 CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
@@ -49,29 +50,29 @@ class Names:
     roots: dict[str, list[SchemaRoot]] = field(default_factory=dict)  # by operation
 
 
-def assign_names(data: dict[str, Any]) -> Names:
-    title = str(document.mapping(data.get("info")).get("title") or "API")
+def assign_names(data: dict[str, Any], reader: SwaggerReader) -> Names:
+    title = reader.info.title
     client_class = identifiers.guard(
         identifiers.pascal_case(title, fallback="Api", prefix="Api") + "Client",
         module_names(),
     )
     raw_client_class = f"{client_class}WithRawResponse"
-    errors = _error_classes(data)
+    errors = _error_classes(reader.operations)
     reserved = module_names() | {client_class, raw_client_class}
     reserved |= {ASYNC_PREFIX + client_class, ASYNC_PREFIX + raw_client_class}
     reserved |= {error.name for error in errors}
     names = Names(client_class, raw_client_class, errors, frozenset(reserved))
-    _Namer(data, names).run()
+    _Namer(data, reader, names).run()
     return names
 
 
-def _error_classes(data: dict[str, Any]) -> tuple[ErrorClass, ...]:
+def _error_classes(operations: tuple[OperationSpec, ...]) -> tuple[ErrorClass, ...]:
     """A class per documented error status (a 3-digit status from 300 up)."""
     statuses: set[int] = set()
-    for site in document.operations(data):
-        for status in site.operation.get("responses") or {}:
-            if str(status).isdigit() and str(status)[0] not in "12":
-                statuses.add(int(status))
+    for operation in operations:
+        for response in operation.responses:
+            if response.status.isdigit() and response.status[0] not in "12":
+                statuses.add(int(response.status))
     classes = []
     for status in sorted(statuses):
         try:
@@ -97,8 +98,11 @@ def response_hint_suffix(status: str, statuses_with_schema: int) -> str:
 
 
 class _Namer:
-    def __init__(self, data: dict[str, Any], names: Names) -> None:
+    def __init__(
+        self, data: dict[str, Any], reader: SwaggerReader, names: Names
+    ) -> None:
         self.data = data
+        self.reader = reader
         self.names = names
         self.used = set(names.reserved)
         self.visited: set[str] = set()
@@ -126,8 +130,8 @@ class _Namer:
             elif document.is_string_enum(schema):
                 self.met(pointer, "")
         self.methods()
-        for site in document.operations(self.data):
-            self.operation(site)
+        for operation in self.reader.operations:
+            self.operation(operation)
 
     def met(self, pointer: str, hint: str) -> str:
         """The class name of the schema at `pointer`, given from `hint` when it has none."""
@@ -209,52 +213,47 @@ class _Namer:
     def methods(self) -> None:
         """The client's method names (snake_case operationIds) and iterator names."""
         candidates = []
-        for site in document.operations(self.data):
+        for operation in self.reader.operations:
             identifier = (
-                site.operation.get("operationId") or f"{site.method} {site.path}"
+                operation.operation_id or f"{operation.method} {operation.path}"
             )
             preferred = identifiers.snake_case(
-                str(identifier), fallback=site.method, prefix="op_"
+                identifier, fallback=operation.method, prefix="op_"
             )
             candidates.append(
-                (site.pointer, identifiers.guard(preferred, CLIENT_MEMBERS))
+                (operation.pointer, identifiers.guard(preferred, CLIENT_MEMBERS))
             )
         self.names.methods.update(identifiers.assign_unique(candidates))
         pageable = [
-            (pointer, f"iter_{self.names.methods[pointer]}")
-            for pointer, _ in candidates
-            if "x-ms-pageable" in document.resolve_pointer(self.data, pointer)
+            (operation.pointer, f"iter_{self.names.methods[operation.pointer]}")
+            for operation in self.reader.operations
+            if operation.pageable is not None
         ]
         taken = set(self.names.methods.values()) | CLIENT_MEMBERS
         self.names.iterators.update(identifiers.assign_unique(pageable, taken=taken))
 
-    def operation(self, site: document.OperationSite) -> None:
+    def operation(self, operation: OperationSpec) -> None:
         """The schemas of an operation's parameters and responses, in the order the operation
         pass reads them."""
-        pointer = site.pointer
-        operation_id = str(
-            site.operation.get("operationId") or self.names.methods[pointer]
-        )
+        pointer = operation.pointer
+        operation_id = operation.operation_id or self.names.methods[pointer]
         hint = identifiers.pascal_case(operation_id, fallback="Operation", prefix="Op")
         roots = self.names.roots.setdefault(pointer, [])
-        found = document.effective_parameters(
-            self.data, site.item, site.operation, pointer
-        )
-        for where, parameter in found:
-            if parameter.get("in") == "body":
-                schema = parameter.get("schema") or {}
-                roots.append(SchemaRoot(where + "/schema", schema))
-                self.type(schema, where + "/schema", hint + "Body")
+        for parameter in operation.parameters:
+            if parameter.written_location == "body":
+                schema = parameter.schema or {}
+                roots.append(SchemaRoot(parameter.schema_pointer, schema))
+                self.type(schema, parameter.schema_pointer, hint + "Body")
             else:
-                roots.append(SchemaRoot(where, parameter))
-                wire = str(parameter.get("name"))
+                roots.append(SchemaRoot(parameter.schema_pointer, parameter.schema))
+                wire = parameter.name
                 self.type(
-                    parameter,
-                    where,
+                    parameter.schema,
+                    parameter.schema_pointer,
                     hint + identifiers.pascal_case(wire, fallback="P", prefix="P"),
                 )
         for status, where, schema, with_schema in response_schemas(
-            self.data, site.operation, pointer, site.method == "head"
+            operation.responses, operation.method == "head"
         ):
             roots.append(SchemaRoot(where, schema))
             self.type(schema, where, hint + response_hint_suffix(status, with_schema))
@@ -295,25 +294,18 @@ def flatten(
 
 
 def response_schemas(
-    data: Any, operation: dict[str, Any], pointer: str, head: bool
+    responses: tuple[ResponseSpec, ...], head: bool
 ) -> list[tuple[str, str, Any, int]]:
     """(status, schema pointer, schema, how many responses have a schema) for every response
     whose body is typed, in status order: not interim ones, and none of 204, 205, 304 or any
     answer to HEAD, which carry no body whatever the spec says."""
-    responses = operation.get("responses") or {}
-    resolved = {}
-    for status, response in responses.items():
-        target, value = document.resolve(data, response)
-        where = target or join_pointer([*split_pointer(pointer), "responses", status])
-        resolved[status] = (where, value if isinstance(value, dict) else {})
-    with_schema = sum(isinstance(r.get("schema"), dict) for _, r in resolved.values())
+    with_schema = sum(response.schema is not None for response in responses)
     found = []
-    for status in sorted(responses, key=document.status_order):
-        where, response = resolved[status]
-        schema = response.get("schema")
-        bodiless = (
-            head or str(status) in NO_BODY_STATUSES or document.is_interim(status)
-        )
-        if isinstance(schema, dict) and not bodiless:
-            found.append((str(status), where + "/schema", schema, with_schema))
+    for response in responses:
+        status = response.status
+        bodiless = head or status in NO_BODY_STATUSES or document.is_interim(status)
+        if response.schema is not None and not bodiless:
+            found.append(
+                (status, response.schema_pointer, response.schema, with_schema)
+            )
     return found

@@ -4,7 +4,6 @@ types of pass 2, and the connection (host, security schemes and requirements).""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from generator.client_options import RESERVED_KEYWORDS
 from generator.findings import Finding
@@ -33,6 +32,14 @@ from generator.parse.pass_schemas import Schemas
 from generator.parse.reserved import module_names
 from generator.source import document
 from generator.source.loader import SourceFile, join_pointer, split_pointer
+from generator.source.swagger import (
+    NO_REQUIREMENTS,
+    OperationSpec,
+    Pageable,
+    ParameterSpec,
+    SecurityRequirements,
+    SwaggerReader,
+)
 
 # The locations a client parameter may have: one value serves every operation.
 CLIENT_LOCATIONS = (
@@ -46,30 +53,29 @@ class Operations:
     def __init__(
         self,
         source: SourceFile,
+        reader: SwaggerReader,
         names: Names,
         schemas: Schemas,
         warnings: list[Finding],
     ) -> None:
         self.source = source
-        self.data = source.data
+        self.reader = reader
         self.names = names
         self.schemas = schemas
         self.warnings = warnings
         self.security_schemes = self._security_schemes()
-        self.document_security = self._requirements(
-            self.data.get("security"), "/security"
-        )
+        self.document_security = self._requirements(reader.security)
         # (location, wire name) of each client parameter: the keyword its name asks for
         self._client_preferred: dict[tuple[str, str], str] = {}
         self.client_parameters: tuple[Parameter, ...] = ()
 
     def build(self) -> tuple[Operation, ...]:
         operations = []
-        for site in document.operations(self.data):
-            with document.located(site.pointer):
-                built = self._operation(site)
-                if site.pointer in self.names.iterators:
-                    pager = self._pager(built, site, self.names.iterators[site.pointer])
+        for spec in self.reader.operations:
+            with document.located(spec.pointer):
+                built = self._operation(spec)
+                if spec.pointer in self.names.iterators and spec.pageable:
+                    pager = self._pager(built, spec, self.names.iterators[spec.pointer])
                     built = dataclasses.replace(built, pager=pager)
             operations.append(built)
         return self._client_level(operations)
@@ -110,36 +116,30 @@ class Operations:
             for op in operations
         )
 
-    def _operation(self, site: document.OperationSite) -> Operation:
-        operation, pointer = site.operation, site.pointer
+    def _operation(self, spec: OperationSpec) -> Operation:
+        pointer = spec.pointer
         method_name = self.names.methods[pointer]
-        parameters = self._parameters(site)
-        consumes = [
-            str(c) for c in operation.get("consumes", self.data.get("consumes")) or []
-        ]
-        produces = [
-            str(c).strip()
-            for c in document.items(
-                operation.get("produces", self.data.get("produces"))
-            )
-        ]
+        parameters = self._parameters(spec)
+        consumes, produces = list(spec.consumes), spec.produces
         return Operation(
-            operation_id=str(operation.get("operationId") or method_name),
+            operation_id=spec.operation_id or method_name,
             method_name=method_name,
-            http_method=site.method.upper(),
-            path=site.path,
-            summary=document.text(operation.get("summary")),
-            description=document.text(operation.get("description")),
+            http_method=spec.method.upper(),
+            path=spec.path,
+            summary=spec.summary,
+            description=spec.description,
             parameters=parameters,
-            responses=self._responses(site),
-            deprecated=operation.get("deprecated") is True,
-            accept=_accept(operation.get("produces", self.data.get("produces"))),
+            responses=self._responses(spec),
+            deprecated=spec.deprecated,
+            accept=_accept(produces),
             interim_statuses=tuple(
-                int(s)
-                for s in sorted(operation.get("responses") or {})
-                if document.is_interim(s)
+                sorted(
+                    int(r.status)
+                    for r in spec.responses
+                    if document.is_interim(r.status)
+                )
             ),
-            security=self._operation_security(operation, pointer),
+            security=self._operation_security(spec),
             body_encoding=_body_encoding(parameters, consumes),
             pointer=pointer,
             content_type=next(
@@ -156,49 +156,34 @@ class Operations:
         """The type pass 2 gave a schema this operation uses."""
         return self.schemas.roots[pointer]
 
-    def _parameters(self, site: document.OperationSite) -> tuple[Parameter, ...]:
-        found = document.effective_parameters(
-            self.data, site.item, site.operation, site.pointer
-        )
-        raw = [p for _, p in found]
-        explicit = {
-            f"{p.get('in')}:{p.get('name')}"
-            for p in raw
-            if isinstance(p.get("x-ms-client-name"), str)
-        }
+    def _parameters(self, spec: OperationSpec) -> tuple[Parameter, ...]:
+        explicit = {p.key for p in spec.parameters if p.explicit_name}
         candidates = []
-        for parameter in raw:
-            spelled = parameter.get("x-ms-client-name") or parameter.get("name") or ""
+        for parameter in spec.parameters:
             preferred = identifiers.guard(
-                identifiers.snake_case(str(spelled), fallback="param", prefix="param_"),
+                identifiers.snake_case(
+                    parameter.spelled, fallback="param", prefix="param_"
+                ),
                 module_names(),
             )
-            candidates.append(
-                (f"{parameter.get('in')}:{parameter.get('name')}", preferred)
-            )
+            candidates.append((parameter.key, preferred))
         names = identifiers.assign_unique(candidates, explicit=explicit)
         parameters = []
-        for where, parameter in found:
-            location = ParameterLocation.read(parameter.get("in"))
-            wire = str(parameter.get("name"))
+        for parameter in spec.parameters:
+            location, where = parameter.location, parameter.pointer
+            wire = parameter.name
             if location is None:
                 self.warnings.append(
                     self.source.finding(
-                        f"{parameter.get('in')!r} is not a parameter location of Swagger"
-                        " 2.0: the parameter is left out",
+                        f"{parameter.written_location!r} is not a parameter location of"
+                        " Swagger 2.0: the parameter is left out",
                         where + "/in",
                     )
                 )
                 continue
-            if location == ParameterLocation.BODY:
-                schema = parameter.get("schema") or {}
-                kind = self._root_type(where + "/schema")
-                if document.is_binary(document.resolve(self.data, schema)[1]):
-                    kind = ScalarType("bytes")
-            else:
-                kind = self._root_type(where)
-                if location == ParameterLocation.FORM and document.is_binary(parameter):
-                    kind = ScalarType("bytes")  # a file part, as `type: file` is
+            kind = self._root_type(parameter.schema_pointer)
+            if parameter.binary:
+                kind = ScalarType("bytes")  # a binary body, or a file part
             if wire != wire.strip():
                 self.warnings.append(
                     self.source.finding(
@@ -207,54 +192,50 @@ class Operations:
                         where + "/name",
                     )
                 )
-            if location == ParameterLocation.HEADER and "default" in parameter:
-                parameter = self._header_default(parameter, where)
+            if location == ParameterLocation.HEADER and parameter.has_default:
+                parameter = self._header_default(parameter)
             constant = (
-                parameter.get("x-ms-visibility") == "internal"
-                and "default" in parameter
+                parameter.internal
+                and parameter.has_default
                 and location != ParameterLocation.BODY
             )
-            client = not constant and self._is_client(parameter, location, where)
+            client = not constant and self._is_client(parameter, location)
             if client:
                 preferred = identifiers.guard(
                     identifiers.snake_case(
-                        str(parameter.get("x-ms-client-name") or wire),
-                        fallback="param",
-                        prefix="param_",
+                        parameter.spelled, fallback="param", prefix="param_"
                     )
                 )
                 self._client_preferred.setdefault((location, wire), preferred)
             parameters.append(
                 Parameter(
                     wire_name=wire,
-                    python_name=names[f"{parameter.get('in')}:{wire}"],
+                    python_name=names[parameter.key],
                     pointer=where,
                     location=location,
                     type=kind,
-                    required=parameter.get("required") is True,
-                    description=document.describe(parameter),
-                    default=parameter.get("default"),
-                    has_default="default" in parameter,
-                    collection_format=_collection_format(parameter, kind),
+                    required=parameter.required,
+                    description=parameter.description,
+                    default=parameter.default,
+                    has_default=parameter.has_default,
+                    collection_format=(
+                        parameter.collection_format
+                        if isinstance(kind, ListType)
+                        else ""
+                    ),
                     constant=constant,
                     double_encoded=location == ParameterLocation.PATH
-                    and parameter.get("x-ms-url-encoding") == "double",
+                    and parameter.double_encoded,
                     client=client,
-                    constraints=self.schemas.constraints(
-                        parameter.get("schema")
-                        if location == ParameterLocation.BODY
-                        else parameter
-                    ),
+                    constraints=self.schemas.constraints(parameter.schema),
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
 
-    def _is_client(
-        self, parameter: dict[str, Any], location: ParameterLocation, where: str
-    ) -> bool:
+    def _is_client(self, parameter: ParameterSpec, location: ParameterLocation) -> bool:
         """Whether the parameter is marked `x-ms-parameter-location: client`; a body or form
         parameter so marked stays the method's, with a warning."""
-        if parameter.get("x-ms-parameter-location") != "client":
+        if not parameter.client:
             return False
         if location in CLIENT_LOCATIONS:
             return True
@@ -262,37 +243,38 @@ class Operations:
             self.source.finding(
                 f"a {location} parameter cannot be a client parameter (one value for every"
                 " operation): it stays a parameter of the method",
-                where + "/x-ms-parameter-location",
+                parameter.pointer + "/x-ms-parameter-location",
             )
         )
         return False
 
-    def _header_default(self, parameter: dict[str, Any], where: str) -> dict[str, Any]:
+    def _header_default(self, parameter: ParameterSpec) -> ParameterSpec:
         """The header parameter with its default as HTTP sends it (no spaces around it); a
         default HTTP cannot carry is dropped with a warning, so an internal parameter then
         becomes one the caller supplies."""
-        default = parameter["default"]
+        default = parameter.default
         text = default.strip(" \t") if isinstance(default, str) else None
         if text is None or HEADER_VALUE.fullmatch(text):
-            return parameter if text is None else {**parameter, "default": text}
+            return (
+                parameter
+                if text is None
+                else dataclasses.replace(parameter, default=text)
+            )
         self.warnings.append(
             self.source.finding(
                 f"the default {default!r} cannot be sent in an HTTP header (a control or"
                 " non-ASCII character): it is not used, and the caller supplies the value",
-                where + "/default",
+                parameter.pointer + "/default",
             )
         )
-        return {k: v for k, v in parameter.items() if k != "default"}
+        return dataclasses.replace(parameter, default=None, has_default=False)
 
-    def _responses(self, site: document.OperationSite) -> tuple[Response, ...]:
+    def _responses(self, spec: OperationSpec) -> tuple[Response, ...]:
         """The documented responses; a response to HEAD has no body, whatever the schema."""
-        responses = site.operation.get("responses") or {}
         result = []
-        for status in sorted(responses, key=document.status_order):
-            target, response = document.resolve(self.data, responses[status])
-            response = response if isinstance(response, dict) else {}
-            own = join_pointer([*split_pointer(site.pointer), "responses", str(status)])
-            if str(status).startswith("x-"):
+        for response in spec.responses:
+            status, own = response.status, response.pointer
+            if status.startswith("x-"):
                 continue  # an extension beside the responses, not one of them
             if not document.is_status(status):
                 self.warnings.append(
@@ -312,34 +294,26 @@ class Operations:
                     )
                 )
                 continue
-            schema = response.get("schema")
             kind = None
-            bodiless = site.method == "head" or str(status) in NO_BODY_STATUSES
-            if isinstance(schema, dict) and not bodiless:
-                kind = self._root_type((target or own) + "/schema")
-                if document.is_binary(document.resolve(self.data, schema)[1]):
+            bodiless = spec.method == "head" or status in NO_BODY_STATUSES
+            if response.schema is not None and not bodiless:
+                kind = self._root_type(response.schema_pointer)
+                if response.binary:
                     kind = ScalarType("bytes")
-            headers = document.mapping(response.get("headers"))
-            documented = tuple(
-                (
-                    str(name),
-                    document.describe(header) or document.text(header.get("type")),
-                )
-                for name, header in headers.items()
-                if isinstance(header, dict)
+            result.append(
+                Response(status, response.description, kind, response.headers)
             )
-            description = document.text(response.get("description"))
-            result.append(Response(str(status), description, kind, documented))
         return tuple(result)
 
     def _pager(
-        self, operation: Operation, site: document.OperationSite, name: str
+        self, operation: Operation, spec: OperationSpec, name: str
     ) -> Pager | None:
         """The `x-ms-pageable` iterator, when the page schema has what the extension names;
         otherwise a warning, and the operation keeps only its page method."""
-        found = self._find_pager(operation, site.operation["x-ms-pageable"], name)
+        assert spec.pageable is not None  # the names pass gave it an iterator name
+        found = self._find_pager(operation, spec.pageable, name)
         if isinstance(found, str):
-            where = site.pointer + "/x-ms-pageable"
+            where = spec.pointer + "/x-ms-pageable"
             self.warnings.append(
                 self.source.finding(f"{found}; no iterator method", where)
             )
@@ -347,13 +321,12 @@ class Operations:
         return found
 
     def _find_pager(
-        self, operation: Operation, extension: Any, name: str
+        self, operation: Operation, pageable: Pageable, name: str
     ) -> Pager | str:
         """The pager, or why there can be none."""
-        if not isinstance(extension, dict):
-            return "not an object"
-        item_name = str(extension.get("itemName", "value"))
-        next_name = extension.get("nextLinkName")
+        if pageable.problem:
+            return pageable.problem
+        item_name, next_name = pageable.item_name, pageable.next_link_name
         pages = {r.type for r in operation.success_responses}
         page = next(iter(pages)) if len(pages) == 1 else None
         if not isinstance(page, ModelType):
@@ -364,28 +337,26 @@ class Operations:
             return f"the page has no array property {item_name!r}"
         if next_name is None:
             return Pager(name, items, None)
-        link = fields.get(str(next_name))
+        link = fields.get(next_name)
         if link is None or link.type not in (ScalarType("str"), ANY):
-            return f"the page has no string property {str(next_name)!r}"
+            return f"the page has no string property {next_name!r}"
         return Pager(name, items, link)
 
     # -- connection ------------------------------------------------------------------------
 
     def host_url(self) -> str | None:
-        host = self.data.get("host")
-        if not host:
+        server = self.reader.server
+        if not server.host:
             return None
-        schemes = self.data.get("schemes") or ["https"]
-        scheme = "https" if "https" in schemes else str(schemes[0])
-        return f"{scheme}://{host}{self.data.get('basePath') or ''}".rstrip("/")
+        schemes = server.schemes
+        scheme = "https" if "https" in schemes else schemes[0]
+        return f"{scheme}://{server.host}{server.base_path}".rstrip("/")
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        definitions = document.mapping(self.data.get("securityDefinitions"))
         usable = [
-            (name, SecurityKind(definition["type"]), definition)
-            for name, definition in definitions.items()
-            if isinstance(definition, dict)
-            and SecurityKind.known(definition.get("type"))
+            (scheme.name, SecurityKind(scheme.type), scheme)
+            for scheme in self.reader.security_schemes
+            if SecurityKind.known(scheme.type)
         ]
         kinds = [kind for _, kind, _ in usable]
         candidates = []
@@ -404,71 +375,64 @@ class Operations:
                 name=name,
                 kind=kind,
                 keyword=keywords[name],
-                location=str(definition.get("in", "")) if kind == api_key else "",
-                parameter=str(definition.get("name", "")) if kind == api_key else "",
-                description=document.text(definition.get("description")),
+                location=definition.location if kind == api_key else "",
+                parameter=definition.parameter if kind == api_key else "",
+                description=definition.description,
             )
             for name, kind, definition in usable
         )
 
-    def _operation_security(
-        self, operation: dict[str, Any], pointer: str
-    ) -> tuple[tuple[str, ...], ...]:
+    def _operation_security(self, spec: OperationSpec) -> tuple[tuple[str, ...], ...]:
         """The operation's alternatives: its own usable requirement, else the document's; where
         neither states one, every defined scheme (a connector's schemes are its connection,
         applied to every call). An explicit `security: []` beneath a document requirement
         means no authentication, as Swagger 2.0 says."""
-        own = operation.get("security")
-        found = self._requirements(own, pointer + "/security")
+        own = spec.security or NO_REQUIREMENTS
+        found = self._requirements(own)
         if found:
             return found
-        if own == [] and self.document_security:
+        if own.empty and self.document_security:
             return ()
         if self.document_security:
             return self.document_security
         return tuple((scheme.name,) for scheme in self.security_schemes)
 
     def _requirements(
-        self, requirements: Any, pointer: str
+        self, requirements: SecurityRequirements
     ) -> tuple[tuple[str, ...], ...]:
         """The usable alternatives of a `security` list (anonymous ones last, so a credential
         given is sent); a scheme name securityDefinitions lacks is a warning and dropped, and
         a requirement left empty by that is dropped too."""
         known = {scheme.name for scheme in self.security_schemes}
         alternatives: list[tuple[str, ...]] = []
-        for index, requirement in enumerate(document.items(requirements)):
-            if not isinstance(requirement, dict):
-                continue
-            for name in requirement:
+        for requirement in requirements.alternatives:
+            for name in requirement.names:
                 if name not in known:
+                    where = [
+                        *split_pointer(requirements.pointer),
+                        str(requirement.index),
+                    ]
                     self.warnings.append(
                         self.source.finding(
                             f"security requirement names {name!r}, which"
                             " securityDefinitions does not define: it is ignored",
-                            join_pointer([*split_pointer(pointer), str(index), name]),
+                            join_pointer([*where, name]),
                         )
                     )
-            names = tuple(name for name in requirement if name in known)
-            if names or not requirement:
+            names = tuple(name for name in requirement.names if name in known)
+            if names or not requirement.names:
                 alternatives.append(names)
         return tuple(sorted(alternatives, key=lambda names: not names))
 
 
-def _accept(produces: Any) -> str:
+def _accept(produces: tuple[str, ...]) -> str:
     """The Accept header for what an operation produces: JSON where it produces JSON (or says
     nothing), else the media types it lists."""
-    types = [str(t).strip() for t in document.items(produces)]
-    types = [t for t in types if t and HEADER_VALUE.fullmatch(t) and "," not in t]
+    types = [t for t in produces if t and HEADER_VALUE.fullmatch(t) and "," not in t]
     json_types = [t for t in types if "json" in t.lower()]
     if not types or "application/json" in json_types:
         return "application/json"
     return ", ".join(json_types or types)
-
-
-def _collection_format(parameter: dict[str, Any], kind: TypeRef) -> str:
-    if not isinstance(kind, ListType):
-        return ""
-    return str(parameter.get("collectionFormat") or "csv")
 
 
 def _body_encoding(

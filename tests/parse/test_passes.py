@@ -19,6 +19,7 @@ from generator.parse.pass_names import assign_names
 from generator.parse.pass_operations import Operations
 from generator.parse.pass_schemas import Schemas
 from generator.source.loader import SourceFile
+from generator.source.swagger import SwaggerReader
 
 SPEC: dict[str, Any] = {
     "swagger": "2.0",
@@ -99,7 +100,7 @@ def source(data: dict[str, Any]) -> SourceFile:
 
 
 def test_the_names_pass_names_every_class_and_method_before_any_type() -> None:
-    names = assign_names(SPEC)
+    names = assign_names(SPEC, SwaggerReader(SPEC))
     assert (names.client_class, names.raw_client_class) == (
         "ShopClient",
         "ShopClientWithRawResponse",
@@ -132,7 +133,7 @@ def test_the_names_pass_names_every_class_and_method_before_any_type() -> None:
 
 
 def test_the_schema_pass_types_with_the_names_it_is_given() -> None:
-    names = assign_names(SPEC)
+    names = assign_names(SPEC, SwaggerReader(SPEC))
     names.classes["/definitions/Line/properties/extra"] = (
         "Renamed"  # the names pass decides
     )
@@ -167,12 +168,12 @@ def test_the_schema_pass_types_with_the_names_it_is_given() -> None:
 
 
 def test_the_operation_pass_builds_methods_from_names_and_resolved_types() -> None:
-    names = assign_names(SPEC)
+    names = assign_names(SPEC, SwaggerReader(SPEC))
     warnings: list[Finding] = []
     schemas = Schemas(source(SPEC), names, warnings)
     schemas.resolve_all()
     models_before = dict(schemas.models)
-    operations = Operations(source(SPEC), names, schemas, warnings)
+    operations = Operations(source(SPEC), SwaggerReader(SPEC), names, schemas, warnings)
     post, get = sorted(operations.build(), key=lambda op: op.http_method != "POST")
     assert (
         schemas.models == models_before
