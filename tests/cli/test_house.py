@@ -5,6 +5,7 @@ a circle or back up to the commands, a core without click, and exits that carry 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from ..conftest import PYTHON, ROOT, run
@@ -103,4 +104,33 @@ def test_no_command_exits_through_system_exit() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Name) and node.id == "SystemExit":
                 offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offending, offending
+
+
+def test_nothing_after_parsing_imports_the_source_stage() -> None:
+    """The stages after parsing see the intermediate model only: no dialect's reader, no
+    document access (so that a second input dialect changes nothing after parsing)."""
+    after_parsing = ("render", "testgen", "write", "api_record", "formatter")
+    offending = {
+        module: sorted(i for i in imports if part(i) == "source")
+        for module, imports in graph().items()
+        if part(module) in after_parsing and any(part(i) == "source" for i in imports)
+    }
+    assert not offending, offending
+
+
+def test_the_parse_passes_read_operations_through_the_reader() -> None:
+    """Operations, parameters, responses and security reach the parse passes as the reader's
+    typed records: no pass walks `paths` or an operation's dict itself."""
+    raw_reads = re.compile(
+        r"\.get\(\"(paths|parameters|responses|security|securityDefinitions|consumes"
+        r"|produces|operationId|host|basePath|schemes|info|x-ms-pageable)\"|"
+        r"document\.(operations|effective_parameters)\("
+    )
+    offending = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (GENERATOR / "parse").glob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if raw_reads.search(line)
+    ]
     assert not offending, offending
