@@ -33,7 +33,7 @@ def parse(source: SourceFile, package: str | None = None) -> Api:
         []
     )  # in the order they are found, whichever pass finds them
     names = assign_names(source.data, reader)
-    schemas = Schemas(source, names, warnings)
+    schemas = Schemas(source, reader, names, warnings)
     operations = Operations(source, reader, names, schemas, warnings)
     schemas.resolve_all()
     with document.located("/paths"):

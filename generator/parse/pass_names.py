@@ -19,7 +19,12 @@ from generator.parse import identifiers
 from generator.parse.reserved import module_names
 from generator.source import document
 from generator.source.loader import join_pointer, split_pointer
-from generator.source.swagger import OperationSpec, ResponseSpec, SwaggerReader
+from generator.source.swagger import (
+    OperationSpec,
+    ResponseSpec,
+    Schema,
+    SwaggerReader,
+)
 
 # Public attributes of the generated client class.
 CLIENT_MEMBERS = frozenset({"close", "with_raw_response", "with_options"})
@@ -30,7 +35,7 @@ class SchemaRoot:
     """A schema an operation uses directly: a body, a non-body parameter or a response."""
 
     pointer: str
-    schema: Any
+    schema: Schema
 
 
 @dataclass
@@ -113,21 +118,21 @@ class _Namer:
         self.polymorphic: set[str] = set()
 
     def run(self) -> None:
-        definitions = document.mapping(self.data.get("definitions"))
+        definitions = self.reader.definitions
         candidates = [
             (join_pointer(["definitions", name]), class_name(name, self.names.reserved))
-            for name, schema in definitions.items()
-            if document.is_model(schema) or document.is_string_enum(schema)
+            for name, schema in definitions
+            if schema.is_model or schema.is_string_enum
         ]
         self.names.classes.update(
             identifiers.assign_unique(candidates, taken=self.names.reserved)
         )
         self.used |= set(self.names.classes.values())
-        for name, schema in definitions.items():
+        for name, schema in definitions:
             pointer = join_pointer(["definitions", name])
-            if document.is_model(schema):
+            if schema.is_model:
                 self.model(pointer, schema, "")
-            elif document.is_string_enum(schema):
+            elif schema.is_string_enum:
                 self.met(pointer, "")
         self.methods()
         for operation in self.reader.operations:
@@ -146,11 +151,11 @@ class _Namer:
         self.names.order.setdefault(pointer, len(self.names.order))
         return self.names.classes[pointer]
 
-    def type(self, schema: Any, pointer: str, hint: str) -> None:
-        target, resolved = document.resolve(self.data, schema)
+    def type(self, schema: Schema, pointer: str, hint: str) -> None:
+        target, resolved = self.reader.resolve(schema)
         if target is not None:
             if target in self.names.classes:
-                if document.is_string_enum(resolved):
+                if resolved.is_string_enum:
                     self.met(target, "")
                 else:
                     self.model(target, resolved, "")
@@ -161,47 +166,47 @@ class _Namer:
                 finally:
                     self.containers.discard(target)
             return
-        if not isinstance(resolved, dict):
+        if not resolved.is_object:
             return
-        if document.is_model(resolved):
+        if resolved.is_model:
             self.model(pointer, resolved, hint)
-        elif document.is_string_enum(resolved):
+        elif resolved.is_string_enum:
             self.met(pointer, hint)
-        elif resolved.get("type") == "array":
-            items = resolved.get("items")
-            if isinstance(items, dict):
+        elif resolved.type == "array":
+            items = resolved.items
+            if items is not None and items.is_object:
                 self.type(items, pointer + "/items", hint + "Item")
-        elif resolved.get("type") == "object" or document.is_map(resolved):
-            extra = resolved.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
+        elif resolved.type == "object" or resolved.is_map:
+            extra = resolved.additional_properties
+            if extra is not None:
                 self.type(extra, pointer + "/additionalProperties", hint + "Value")
 
-    def model(self, pointer: str, schema: dict[str, Any], hint: str) -> None:
+    def model(self, pointer: str, schema: Schema, hint: str) -> None:
         if pointer in self.visited:
             return
         self.visited.add(pointer)
         name = self.met(pointer, hint)
         extends = self._base(pointer, schema)
-        properties = flattened_properties(self.data, schema, pointer)
+        properties = flattened_properties(self.reader, schema, pointer)
         for wire, property_schema, property_pointer in properties:
             property_hint = name + identifiers.pascal_case(
                 wire, fallback="Field", prefix="Field"
             )
             self.type(property_schema, property_pointer, property_hint)
-        if properties and (extends or isinstance(schema.get("discriminator"), str)):
+        if properties and (extends or schema.discriminator is not None):
             self.polymorphic.add(pointer)
 
-    def _base(self, pointer: str, schema: dict[str, Any]) -> bool:
+    def _base(self, pointer: str, schema: Schema) -> bool:
         """Walk the definitions this one names in `allOf` as the schema pass does when it looks
         for the class this one extends: up to the first finished polymorphic one, which it
         extends (True)."""
         if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
             return False
-        for part in document.items(schema.get("allOf")):
-            target, resolved = document.resolve(self.data, part)
+        for part in schema.all_of:
+            target, resolved = self.reader.resolve(part)
             if not target or not target.startswith("/definitions/"):
                 continue
-            if not document.is_model(resolved):
+            if not resolved.is_model:
                 continue
             self.model(target, resolved, "")
             if (
@@ -241,9 +246,8 @@ class _Namer:
         roots = self.names.roots.setdefault(pointer, [])
         for parameter in operation.parameters:
             if parameter.written_location == "body":
-                schema = parameter.schema or {}
-                roots.append(SchemaRoot(parameter.schema_pointer, schema))
-                self.type(schema, parameter.schema_pointer, hint + "Body")
+                roots.append(SchemaRoot(parameter.schema_pointer, parameter.schema))
+                self.type(parameter.schema, parameter.schema_pointer, hint + "Body")
             else:
                 roots.append(SchemaRoot(parameter.schema_pointer, parameter.schema))
                 wire = parameter.name
@@ -260,36 +264,36 @@ class _Namer:
 
 
 def flattened_properties(
-    data: Any, schema: dict[str, Any], pointer: str
-) -> list[tuple[str, Any, str]]:
+    reader: SwaggerReader, schema: Schema, pointer: str
+) -> list[tuple[str, Schema, str]]:
     """Properties (wire name, schema, pointer), `allOf` parts merged in order."""
-    return list(flatten(data, schema, pointer)[0])
+    return list(flatten(reader, schema, pointer)[0])
 
 
 def flatten(
-    data: Any, schema: dict[str, Any], pointer: str
-) -> tuple[list[tuple[str, Any, str]], set[str], str]:
+    reader: SwaggerReader, schema: Schema, pointer: str
+) -> tuple[list[tuple[str, Schema, str]], set[str], str]:
     """Properties (wire name, schema, pointer), required names and description, `allOf`
     parts merged in order."""
-    properties: dict[str, tuple[str, Any, str]] = {}
+    properties: dict[str, tuple[str, Schema, str]] = {}
     required: set[str] = set()
-    description = document.text(schema.get("description") or schema.get("title"))
-    for index, part in enumerate(schema.get("allOf") or []):
-        target, resolved = document.resolve(data, part)
+    description = schema.description_or_title
+    for index, part in enumerate(schema.all_of):
+        target, resolved = reader.resolve(part)
         part_pointer = target or f"{pointer}/allOf/{index}"
-        if isinstance(resolved, dict):
+        if resolved.is_object:
             sub_properties, sub_required, sub_description = flatten(
-                data, resolved, part_pointer
+                reader, resolved, part_pointer
             )
             properties.update((p[0], p) for p in sub_properties)
             required |= sub_required
             description = description or sub_description
-    for wire_name, property_schema in (schema.get("properties") or {}).items():
+    for wire_name, property_schema in schema.properties:
         property_pointer = join_pointer(
             [*split_pointer(pointer), "properties", wire_name]
         )
         properties[wire_name] = (wire_name, property_schema, property_pointer)
-    required |= {str(name) for name in schema.get("required") or []}
+    required |= schema.required
     return list(properties.values()), required, description
 
 

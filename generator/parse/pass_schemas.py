@@ -8,16 +8,13 @@ those roots for the operation pass.
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
-from typing import Any
 
 from generator.errors import GeneratorError
 from generator.findings import Finding
 from generator.model import (
     ANY,
     NO_CONSTRAINTS,
-    NO_XML,
     Constraints,
     DictType,
     EnumClass,
@@ -28,12 +25,12 @@ from generator.model import (
     ModelType,
     ScalarType,
     TypeRef,
-    XmlName,
 )
 from generator.parse import identifiers
 from generator.parse.pass_names import Names, flatten
 from generator.source import document
 from generator.source.loader import SourceFile, join_pointer, split_pointer
+from generator.source.swagger import NO_SCHEMA, Schema, SwaggerReader
 
 # Names the generated models define on every model class.
 MODEL_MEMBERS = frozenset(
@@ -52,10 +49,14 @@ _CONSTRAINT_DEPTH = 8  # nested array items followed for constraints
 
 class Schemas:
     def __init__(
-        self, source: SourceFile, names: Names, warnings: list[Finding]
+        self,
+        source: SourceFile,
+        reader: SwaggerReader,
+        names: Names,
+        warnings: list[Finding],
     ) -> None:
         self.source = source
-        self.data = source.data
+        self.reader = reader
         self.names = names
         self.warnings = warnings
         self.models: dict[str, Model] = {}  # by schema pointer
@@ -65,12 +66,12 @@ class Schemas:
         self.containers: set[str] = set()
 
     def resolve_all(self) -> None:
-        for name, schema in document.mapping(self.data.get("definitions")).items():
+        for name, schema in self.reader.definitions:
             pointer = join_pointer(["definitions", name])
             with document.located(pointer):
-                if document.is_model(schema):
+                if schema.is_model:
                     self.model_for(pointer, schema)
-                elif document.is_string_enum(schema):
+                elif schema.is_string_enum:
                     self.enum_for(pointer, schema)
         for operation, roots in self.names.roots.items():
             with document.located(operation):
@@ -87,8 +88,10 @@ class Schemas:
         for model in self.models.values():
             if model.base:
                 children.setdefault(model.base, []).append(model)
-        definitions = document.mapping(self.data.get("definitions"))
-        rank = {join_pointer(["definitions", n]): i for i, n in enumerate(definitions)}
+        rank = {
+            join_pointer(["definitions", name]): index
+            for index, (name, _) in enumerate(self.reader.definitions)
+        }
 
         def met(model: Model) -> tuple[int, int]:
             return rank.get(model.pointer, len(rank)), self.names.order[model.pointer]
@@ -123,10 +126,10 @@ class Schemas:
 
     # -- types -----------------------------------------------------------------------------
 
-    def type_of(self, schema: Any, pointer: str) -> TypeRef:
-        target, resolved = document.resolve(self.data, schema)
+    def type_of(self, schema: Schema, pointer: str) -> TypeRef:
+        target, resolved = self.reader.resolve(schema)
         if target is not None:
-            if target in self.names.classes and document.is_string_enum(resolved):
+            if target in self.names.classes and resolved.is_string_enum:
                 return EnumType(self.enum_for(target, resolved).name)
             if target in self.names.classes:
                 return ModelType(self.model_for(target, resolved).name)
@@ -137,29 +140,29 @@ class Schemas:
                 return self.type_of(resolved, target)
             finally:
                 self.containers.discard(target)
-        if not isinstance(resolved, dict):
+        if not resolved.is_object:
             return ANY
-        if document.is_model(resolved):
+        if resolved.is_model:
             return ModelType(self.model_for(pointer, resolved).name)
-        if document.is_string_enum(resolved):
+        if resolved.is_string_enum:
             return EnumType(self.enum_for(pointer, resolved).name)
-        kind = resolved.get("type")
+        kind = resolved.type
         if kind == "array":
-            items = resolved.get("items")
-            if not isinstance(items, dict):
+            items = resolved.items
+            if items is None or not items.is_object:
                 return ListType(ANY)
             return ListType(self.type_of(items, pointer + "/items"))
-        if kind == "object" or document.is_map(resolved):
-            extra = resolved.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
+        if kind == "object" or resolved.is_map:
+            extra = resolved.additional_properties
+            if extra is not None:
                 return DictType(self.type_of(extra, pointer + "/additionalProperties"))
             return DictType(ANY)
         return ScalarType(_SCALARS.get(str(kind), "Any"))
 
-    def enum_for(self, pointer: str, schema: dict[str, Any]) -> EnumClass:
+    def enum_for(self, pointer: str, schema: Schema) -> EnumClass:
         if pointer in self.enums:
             return self.enums[pointer]
-        values = list(dict.fromkeys(str(v) for v in schema["enum"]))
+        values = list(dict.fromkeys(str(v) for v in schema.enum))
         candidates = [
             (
                 value,
@@ -171,21 +174,19 @@ class Schemas:
         ]
         names = identifiers.assign_unique(candidates, taken={"NAME", "VALUE"})
         members = tuple((names[value], value) for value in values)
-        enum = EnumClass(
-            self.class_name(pointer), document.describe(schema), members, pointer
-        )
+        enum = EnumClass(self.class_name(pointer), schema.described, members, pointer)
         self.enums[pointer] = enum
         return enum
 
     # -- models ----------------------------------------------------------------------------
 
-    def model_for(self, pointer: str, schema: dict[str, Any]) -> Model:
+    def model_for(self, pointer: str, schema: Schema) -> Model:
         if pointer in self.models:
             return self.models[pointer]
         name = self.class_name(pointer)
         # Registered before its fields are typed, so that recursive schemas terminate.
         self.models[pointer] = Model(name, "", (), pointer)
-        properties, required, description = flatten(self.data, schema, pointer)
+        properties, required, description = flatten(self.reader, schema, pointer)
         base = self._base_model(pointer, schema)
         inherited = base.fields if base else ()
         fields = self._fields(properties, required, inherited)
@@ -202,9 +203,9 @@ class Schemas:
             base, discriminator = None, ""
         value = ""
         if base is not None:
-            value = str(
-                schema.get("x-ms-discriminator-value", split_pointer(pointer)[-1])
-            )
+            given = schema.discriminator_value
+            # Swagger's default: the definition's own name
+            value = split_pointer(pointer)[-1] if given is None else given
             fixed = _discriminator_value(value, kind)
             if fixed is None:
                 self.warnings.append(
@@ -223,7 +224,7 @@ class Schemas:
                 )
                 for f in fields
             )
-        if base is not None and not document.text(schema.get("description")):
+        if base is not None and not schema.description:
             description = f"A {base.name} whose {discriminator} is {value!r}."
         model = Model(
             name=name,
@@ -233,21 +234,21 @@ class Schemas:
             base=base.name if base else None,
             discriminator=discriminator,
             discriminator_value=value,
-            xml=xml_name(schema),
+            xml=schema.xml,
         )
         self.models[pointer] = model
         return model
 
-    def _base_model(self, pointer: str, schema: dict[str, Any]) -> Model | None:
+    def _base_model(self, pointer: str, schema: Schema) -> Model | None:
         """The definition this one extends through `allOf`, when that one is polymorphic (it has
         a `discriminator`, or extends one that has); None for any other schema."""
         if not pointer.startswith("/definitions/") or pointer.count("/") != 2:
             return None
-        for part in schema.get("allOf") or []:
-            target, resolved = document.resolve(self.data, part)
+        for part in schema.all_of:
+            target, resolved = self.reader.resolve(part)
             if target is None or not target.startswith("/definitions/"):
                 continue
-            if not document.is_model(resolved):
+            if not resolved.is_model:
                 continue
             parent = self.model_for(target, resolved)
             polymorphic = parent.discriminator or parent.base
@@ -256,22 +257,21 @@ class Schemas:
         return None
 
     @staticmethod
-    def _discriminator(schema: dict[str, Any], base: Model | None) -> str:
+    def _discriminator(schema: Schema, base: Model | None) -> str:
         if base is not None:
             return base.discriminator
-        value = schema.get("discriminator")
-        return value if isinstance(value, str) else ""
+        return schema.discriminator or ""
 
     def _fields(
         self,
-        properties: list[tuple[str, Any, str]],
+        properties: list[tuple[str, Schema, str]],
         required: set[str],
         inherited: tuple[Field, ...] = (),
     ) -> tuple[Field, ...]:
         """The inherited fields as they are, then a field for every other property."""
         known = {f.wire_name for f in inherited}
         properties = [p for p in properties if p[0] not in known]
-        spelled = {wire: _client_name(schema) or wire for wire, schema, _ in properties}
+        spelled = {wire: schema.client_name or wire for wire, schema, _ in properties}
         candidates = [
             (
                 wire,
@@ -291,56 +291,51 @@ class Schemas:
         )
         fields = list(inherited)
         for wire, schema, property_pointer in properties:
-            _, resolved = document.resolve(self.data, schema)
-            flags = [s for s in (schema, resolved) if isinstance(s, dict)]
+            _, resolved = self.reader.resolve(schema)
+            flags = (schema, resolved)
             fields.append(
                 Field(
                     wire_name=wire,
                     python_name=names[wire],
                     type=self.type_of(schema, property_pointer),
                     required=wire in required,
-                    description=document.describe(resolved),
-                    nullable=any(s.get("x-nullable") is True for s in flags),
-                    read_only=any(s.get("readOnly") is True for s in flags),
+                    description=resolved.described,
+                    nullable=any(s.nullable for s in flags),
+                    read_only=any(s.read_only for s in flags),
                     constraints=self.constraints(schema),
-                    xml=xml_name(schema),
-                    item_xml=xml_name(self._items(schema)),
+                    xml=schema.xml,
+                    item_xml=self._items(schema).xml,
                 )
             )
         return tuple(fields)
 
-    def _items(self, schema: Any) -> Any:
-        """An array schema's `items`, `$ref` followed; None for any other schema."""
-        _, resolved = document.resolve(self.data, schema)
-        if not isinstance(resolved, dict) or resolved.get("type") != "array":
-            return None
-        return document.resolve(self.data, resolved.get("items"))[1]
+    def _items(self, schema: Schema) -> Schema:
+        """An array schema's `items`, `$ref` followed; an empty schema for any other."""
+        _, resolved = self.reader.resolve(schema)
+        if not resolved.is_object or resolved.type != "array":
+            return NO_SCHEMA
+        return self.reader.resolve(resolved.items or NO_SCHEMA)[1]
 
-    def constraints(self, schema: Any, depth: int = 0) -> Constraints:
+    def constraints(self, schema: Schema, depth: int = 0) -> Constraints:
         """The schema's constraints on a valid value, `$ref` followed."""
-        _, schema = document.resolve(self.data, schema)
-        if not isinstance(schema, dict) or depth > _CONSTRAINT_DEPTH:
+        _, schema = self.reader.resolve(schema)
+        if not schema.is_object or depth > _CONSTRAINT_DEPTH:
             return NO_CONSTRAINTS
-        example = schema.get("x-example", schema.get("example"))
-        items = schema.get("items")
+        items = schema.items
         return Constraints(
-            example=example if _is_scalar(example) else None,
-            enum=tuple(
-                v
-                for v in document.items(schema.get("enum"))
-                if _is_scalar(v) and v is not None
-            ),
-            format=str(schema.get("format") or ""),
-            pattern=document.text(schema.get("pattern")),
-            min_length=_count(schema.get("minLength")),
-            max_length=_count(schema.get("maxLength")),
-            minimum=_number(schema.get("minimum")),
-            maximum=_number(schema.get("maximum")),
-            exclusive_minimum=schema.get("exclusiveMinimum") is True,
-            exclusive_maximum=schema.get("exclusiveMaximum") is True,
-            multiple_of=_number(schema.get("multipleOf")),
-            min_items=_count(schema.get("minItems")),
-            max_items=_count(schema.get("maxItems")),
+            example=schema.example,
+            enum=schema.enum_values,
+            format=schema.format,
+            pattern=schema.pattern,
+            min_length=schema.min_length,
+            max_length=schema.max_length,
+            minimum=schema.minimum,
+            maximum=schema.maximum,
+            exclusive_minimum=schema.exclusive_minimum,
+            exclusive_maximum=schema.exclusive_maximum,
+            multiple_of=schema.multiple_of,
+            min_items=schema.min_items,
+            max_items=schema.max_items,
             items=self.constraints(items, depth + 1) if items is not None else None,
         )
 
@@ -357,43 +352,6 @@ def _with_subtypes(model: Model, children: dict[str, list[Model]]) -> Model:
         return model
     unique = dict(sorted(found, reverse=True))  # a value claimed twice: the first name
     return dataclasses.replace(model, subtypes=tuple(sorted(unique.items())))
-
-
-def xml_name(schema: Any) -> XmlName:
-    """A schema's own `xml` object (not one behind a `$ref`: a property named by reference is
-    named after the property), its values kept only when they have the type Swagger gives.
-    """
-    xml = schema.get("xml") if isinstance(schema, dict) else None
-    if not isinstance(xml, dict):
-        return NO_XML
-    text = {key: xml.get(key) for key in ("name", "namespace", "prefix")}
-    return XmlName(
-        **{key: value for key, value in text.items() if isinstance(value, str)},
-        attribute=xml.get("attribute") is True,
-        wrapped=xml.get("wrapped") is True,
-    )
-
-
-def _client_name(schema: Any) -> str | None:
-    """A property's `x-ms-client-name`, when it has one."""
-    name = schema.get("x-ms-client-name") if isinstance(schema, dict) else None
-    return name if isinstance(name, str) and name else None
-
-
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
-def _count(value: Any) -> int | None:
-    """A non-negative integer keyword (minLength, maxItems, ...); None when unusable."""
-    usable = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return value if usable else None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 def _end_required_cycles(models: list[Model]) -> list[Model]:

@@ -1,20 +1,225 @@
 """The Swagger 2.0 reader: the parse passes read a Swagger 2.0 document's operations, parameters,
-responses, security and server through these typed records, never through the document's
-dicts, so that another dialect is another reader giving the same records.
+responses, security, server and schemas through these typed records, never through the
+document's dicts, so that another dialect is another reader giving the same records.
 
-Schemas are still handed on as the document's schema objects (`schema` fields below): reading
-them through a typed node is the seam's next step.
+Schemas are read through `Schema`, a typed node over a schema object, and `$ref` chains are
+followed by the reader (`SwaggerReader.resolve`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from generator.model import ParameterLocation
+from generator.model import NO_XML, ParameterLocation, XmlName
 from generator.source import document
 from generator.source.loader import join_pointer, split_pointer
+
+
+class Schema:
+    """A schema object of the document, read through typed accessors. Any value may stand
+    where a schema should (a leniently valid document has others): it reads as empty."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Schema) and other._value is self._value
+
+    def __hash__(self) -> int:
+        return id(self._value)
+
+    @property
+    def _fields(self) -> dict[str, Any]:
+        return self._value if isinstance(self._value, dict) else {}
+
+    @property
+    def is_object(self) -> bool:
+        """Whether the value is a JSON object (an empty one included)."""
+        return isinstance(self._value, dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._value
+
+    @property
+    def reference(self) -> str | None:
+        value = self._fields.get("$ref")
+        return value if isinstance(value, str) else None
+
+    @property
+    def type(self) -> str | None:
+        value = self._fields.get("type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def format(self) -> str:
+        return str(self._fields.get("format") or "")
+
+    @property
+    def items(self) -> Schema | None:
+        """`items`, when given (as any value)."""
+        value = self._fields.get("items")
+        return None if value is None else Schema(value)
+
+    @property
+    def additional_properties(self) -> Schema | None:
+        """`additionalProperties` when it is a non-empty schema."""
+        value = self._fields.get("additionalProperties")
+        return Schema(value) if isinstance(value, dict) and value else None
+
+    @property
+    def properties(self) -> tuple[tuple[str, Schema], ...]:
+        """The properties; a value that is no object cannot be read (the parse stage reports
+        the document as beyond understanding, with where)."""
+        value = self._fields.get("properties") or {}
+        if not isinstance(value, dict):
+            raise TypeError(f"properties is {type(value).__name__}, not an object")
+        return tuple((str(k), Schema(v)) for k, v in value.items())
+
+    @property
+    def required(self) -> frozenset[str]:
+        return frozenset(str(name) for name in self._fields.get("required") or [])
+
+    @property
+    def all_of(self) -> tuple[Schema, ...]:
+        return tuple(Schema(part) for part in self._fields.get("allOf") or [])
+
+    @property
+    def discriminator(self) -> str | None:
+        value = self._fields.get("discriminator")
+        return value if isinstance(value, str) else None
+
+    @property
+    def discriminator_value(self) -> str | None:
+        """`x-ms-discriminator-value`, as text, when the schema has one."""
+        fields = self._fields
+        if "x-ms-discriminator-value" not in fields:
+            return None
+        return str(fields["x-ms-discriminator-value"])
+
+    @property
+    def enum(self) -> tuple[Any, ...]:
+        return tuple(document.items(self._fields.get("enum")))
+
+    @property
+    def description(self) -> str:
+        return document.text(self._fields.get("description"))
+
+    @property
+    def description_or_title(self) -> str:
+        fields = self._fields
+        return document.text(fields.get("description") or fields.get("title"))
+
+    @property
+    def described(self) -> str:
+        """The description, else the summary or title."""
+        return document.describe(self._value)
+
+    @property
+    def nullable(self) -> bool:
+        return self._fields.get("x-nullable") is True
+
+    @property
+    def read_only(self) -> bool:
+        return self._fields.get("readOnly") is True
+
+    @property
+    def client_name(self) -> str | None:
+        """`x-ms-client-name`, when it is a non-empty string."""
+        name = self._fields.get("x-ms-client-name")
+        return name if isinstance(name, str) and name else None
+
+    # what a valid value looks like: each keyword only when it has the type JSON Schema gives
+
+    @property
+    def example(self) -> str | int | float | bool | None:
+        fields = self._fields
+        value = fields.get("x-example", fields.get("example"))
+        return value if _is_scalar(value) else None
+
+    @property
+    def enum_values(self) -> tuple[str | int | float | bool, ...]:
+        return tuple(v for v in self.enum if _is_scalar(v) and v is not None)
+
+    @property
+    def pattern(self) -> str:
+        return document.text(self._fields.get("pattern"))
+
+    @property
+    def min_length(self) -> int | None:
+        return _count(self._fields.get("minLength"))
+
+    @property
+    def max_length(self) -> int | None:
+        return _count(self._fields.get("maxLength"))
+
+    @property
+    def minimum(self) -> float | None:
+        return _number(self._fields.get("minimum"))
+
+    @property
+    def maximum(self) -> float | None:
+        return _number(self._fields.get("maximum"))
+
+    @property
+    def exclusive_minimum(self) -> bool:
+        return self._fields.get("exclusiveMinimum") is True
+
+    @property
+    def exclusive_maximum(self) -> bool:
+        return self._fields.get("exclusiveMaximum") is True
+
+    @property
+    def multiple_of(self) -> float | None:
+        return _number(self._fields.get("multipleOf"))
+
+    @property
+    def min_items(self) -> int | None:
+        return _count(self._fields.get("minItems"))
+
+    @property
+    def max_items(self) -> int | None:
+        return _count(self._fields.get("maxItems"))
+
+    @property
+    def xml(self) -> XmlName:
+        """The schema's own `xml` object, its values kept only when they have the type Swagger
+        gives."""
+        xml = self._fields.get("xml")
+        if not isinstance(xml, dict):
+            return NO_XML
+        text = {key: xml.get(key) for key in ("name", "namespace", "prefix")}
+        return XmlName(
+            **{key: value for key, value in text.items() if isinstance(value, str)},
+            attribute=xml.get("attribute") is True,
+            wrapped=xml.get("wrapped") is True,
+        )
+
+    # what the schema becomes
+
+    @property
+    def is_model(self) -> bool:
+        return document.is_model(self._value)
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self._value, dict) and document.is_map(self._value)
+
+    @property
+    def is_string_enum(self) -> bool:
+        return document.is_string_enum(self._value)
+
+    @property
+    def is_binary(self) -> bool:
+        return document.is_binary(self._value)
+
+
+NO_SCHEMA = Schema(None)
 
 
 @dataclass(frozen=True)
@@ -46,7 +251,7 @@ class ParameterSpec:
     schema_pointer: (
         str  # where its schema is: the body's schema, else the parameter itself
     )
-    schema: Any  # the body's schema object, else the parameter object (a schema in 2.0)
+    schema: Schema  # the body's schema, else the parameter itself (a schema in 2.0)
     binary: bool  # a body of binary format, or a form field of `type: file`
 
     @property
@@ -65,7 +270,7 @@ class ResponseSpec:
     pointer: str  # the response's own place
     target: str | None  # where its `$ref` led, if it has one
     description: str
-    schema: Any  # the schema object, None when there is none
+    schema: Schema | None  # None when there is none
     binary: bool  # a schema of binary format
     headers: tuple[tuple[str, str], ...]  # (name, description or type)
 
@@ -140,6 +345,16 @@ class SwaggerReader:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
+
+    @cached_property
+    def definitions(self) -> tuple[tuple[str, Schema], ...]:
+        found = document.mapping(self.data.get("definitions"))
+        return tuple((name, Schema(schema)) for name, schema in found.items())
+
+    def resolve(self, schema: Schema) -> tuple[str | None, Schema]:
+        """Follow a `$ref` chain: (the pointer of the last target, or None; the schema)."""
+        target, value = document.resolve(self.data, schema._value)
+        return target, Schema(value)
 
     @cached_property
     def info(self) -> Info:
@@ -243,7 +458,7 @@ class SwaggerReader:
             double_encoded=raw.get("x-ms-url-encoding") == "double",
             collection_format=str(raw.get("collectionFormat") or "csv"),
             schema_pointer=where + "/schema" if body else where,
-            schema=raw.get("schema") if body else raw,
+            schema=Schema((raw.get("schema") or {}) if body else raw),
             binary=binary,
         )
 
@@ -264,7 +479,7 @@ class SwaggerReader:
                     ),
                     target=target,
                     description=document.text(response.get("description")),
-                    schema=schema if isinstance(schema, dict) else None,
+                    schema=Schema(schema) if isinstance(schema, dict) else None,
                     binary=isinstance(schema, dict)
                     and document.is_binary(document.resolve(self.data, schema)[1]),
                     headers=tuple(
@@ -298,3 +513,19 @@ def _pageable(extension: Any) -> Pageable:
         item_name=str(extension.get("itemName", "value")),
         next_link_name=None if next_name is None else str(next_name),
     )
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _count(value: Any) -> int | None:
+    """A non-negative integer keyword (minLength, maxItems, ...); None when unusable."""
+    usable = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return value if usable else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None

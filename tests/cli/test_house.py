@@ -119,16 +119,15 @@ def test_nothing_after_parsing_imports_the_source_stage() -> None:
     assert not offending, offending
 
 
-def test_the_parse_passes_read_operations_through_the_reader() -> None:
-    """Operations, parameters, responses and security reach the parse passes as the reader's
-    typed records: no pass walks `paths` or an operation's dict itself."""
+def test_the_parse_passes_read_the_document_only_through_the_reader() -> None:
+    """Operations, parameters, responses, security and schemas reach the parse passes as the
+    reader's typed records: no pass reads a key of the document's dicts itself (`.get("...")`,
+    `["..."]`) or walks `paths` and an operation's parameters on its own."""
     raw_reads = re.compile(
-        r"\.get\(\"(paths|parameters|responses|security|securityDefinitions|consumes"
-        r"|produces|operationId|host|basePath|schemes|info|x-ms-pageable)\"|"
-        r"document\.(operations|effective_parameters)\("
+        r"\.get\(\"|\[\"[^\]]*\"\]|document\.(operations|effective_parameters|resolve)\("
     )
     offending = [
-        f"{path.relative_to(ROOT)}:{number}"
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in (GENERATOR / "parse").glob("*.py")
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if raw_reads.search(line)

@@ -138,7 +138,7 @@ def test_the_schema_pass_types_with_the_names_it_is_given() -> None:
         "Renamed"  # the names pass decides
     )
     warnings: list[Finding] = []
-    schemas = Schemas(source(SPEC), names, warnings)
+    schemas = Schemas(source(SPEC), SwaggerReader(SPEC), names, warnings)
     schemas.resolve_all()
     line = schemas.models["/definitions/Line"]
     assert [(f.python_name, f.type) for f in line.fields] == [
@@ -170,7 +170,7 @@ def test_the_schema_pass_types_with_the_names_it_is_given() -> None:
 def test_the_operation_pass_builds_methods_from_names_and_resolved_types() -> None:
     names = assign_names(SPEC, SwaggerReader(SPEC))
     warnings: list[Finding] = []
-    schemas = Schemas(source(SPEC), names, warnings)
+    schemas = Schemas(source(SPEC), SwaggerReader(SPEC), names, warnings)
     schemas.resolve_all()
     models_before = dict(schemas.models)
     operations = Operations(source(SPEC), SwaggerReader(SPEC), names, schemas, warnings)
