@@ -249,6 +249,21 @@ class Pager:
 
 
 @dataclass(frozen=True)
+class RequestBody:
+    """What an operation sends as its request body, whichever dialect described it: one
+    payload (JSON or binary) or fields (a form, or multipart with files). The parameters it is
+    made of are also the operation's parameters (the method takes them), at the places
+    `ParameterLocation.BODY` and `ParameterLocation.FORM`."""
+
+    encoding: BodyEncoding
+    content_type: str = "application/octet-stream"  # a binary payload's media type
+    payload: Parameter | None = None  # the JSON or binary body
+    fields: tuple[
+        Parameter, ...
+    ] = ()  # form fields, in the operation's parameter order
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -261,8 +276,7 @@ class Operation:
     deprecated: bool
     # alternatives, each a set of schemes applied together; () means no authentication
     security: tuple[tuple[str, ...], ...] = ()
-    body_encoding: BodyEncoding = BodyEncoding.NONE
-    content_type: str = ""  # of a binary body
+    request_body: RequestBody | None = None  # None: the operation sends no body
     pager: Pager | None = None
     pointer: str = ""  # where the operation is in the spec
     accept: str = "application/json"  # the Accept header: what the operation produces
@@ -302,8 +316,24 @@ class Operation:
         return tuple(p for p in self.parameters if p.location == location)
 
     @property
+    def body_encoding(self) -> BodyEncoding:
+        body = self.request_body
+        return body.encoding if body is not None else BodyEncoding.NONE
+
+    @property
+    def content_type(self) -> str:
+        """The media type of a binary payload."""
+        body = self.request_body
+        return body.content_type if body is not None else ""
+
+    @property
     def body(self) -> Parameter | None:
-        return next((p for p in self.parameters if p.location == "body"), None)
+        """The JSON or binary payload the method takes."""
+        return self.request_body.payload if self.request_body is not None else None
+
+    @property
+    def form_fields(self) -> tuple[Parameter, ...]:
+        return self.request_body.fields if self.request_body is not None else ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from generator.model import (
     Pager,
     Parameter,
     ParameterLocation,
+    RequestBody,
     Response,
     ScalarType,
     SecurityKind,
@@ -140,12 +141,8 @@ class Operations:
                 )
             ),
             security=self._operation_security(spec),
-            body_encoding=_body_encoding(parameters, consumes),
+            request_body=_request_body(parameters, consumes),
             pointer=pointer,
-            content_type=next(
-                (c for c in consumes if "json" not in c and "form" not in c),
-                "application/octet-stream",
-            ),
             xml_consumes=tuple(c for c in consumes if is_xml(c)),
             xml_produces=tuple(c for c in produces if is_xml(c)),
             json_consumed=not consumes or any(is_json(c) for c in consumes),
@@ -435,17 +432,24 @@ def _accept(produces: tuple[str, ...]) -> str:
     return ", ".join(json_types or types)
 
 
-def _body_encoding(
+def _request_body(
     parameters: tuple[Parameter, ...], consumes: list[str]
-) -> BodyEncoding:
-    form = [p for p in parameters if p.location == ParameterLocation.FORM]
+) -> RequestBody | None:
+    """The body the operation sends: form fields (multipart when a field is a file or the
+    operation consumes only that), else its body parameter, in JSON or as bytes."""
+    form = tuple(p for p in parameters if p.location == ParameterLocation.FORM)
     if form:
         files = any(p.type == ScalarType("bytes") for p in form)
         multipart = files or "multipart/form-data" in consumes
-        return BodyEncoding.MULTIPART if multipart else BodyEncoding.FORM
+        encoding = BodyEncoding.MULTIPART if multipart else BodyEncoding.FORM
+        return RequestBody(encoding, fields=form)
     body = next((p for p in parameters if p.location == ParameterLocation.BODY), None)
     if body is None:
-        return BodyEncoding.NONE
-    return (
-        BodyEncoding.BINARY if body.type == ScalarType("bytes") else BodyEncoding.JSON
+        return None
+    if body.type != ScalarType("bytes"):
+        return RequestBody(BodyEncoding.JSON, payload=body)
+    content_type = next(
+        (c for c in consumes if "json" not in c and "form" not in c),
+        "application/octet-stream",
     )
+    return RequestBody(BodyEncoding.BINARY, content_type, payload=body)

@@ -573,7 +573,7 @@ def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
     for location, keyword in (("query", "query"), ("header", "headers")):
         if op.located(location):
             arguments.append((keyword, pairs(op.located(location))))
-    form = op.located("formData")
+    form = op.form_fields
     files = [p for p in form if p.type == ScalarType("bytes")]
     fields = [p for p in form if p not in files]
     if fields:
