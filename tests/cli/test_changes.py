@@ -854,3 +854,24 @@ def test_the_committed_package_carries_its_api_record_and_reference() -> None:
         "### Message",
     ):
         assert heading in reference
+
+
+BEFORE_THE_SEAM = ROOT / "tests" / "specs" / "records-before-the-seam"
+
+
+def test_records_written_before_the_document_seam_compare_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The API records of both committed packages as main wrote them before the parse stage
+    read the document through the typed reader (commit 52aac3a): `changes` reads them, finds
+    nothing changed, and today's records are byte for byte the same."""
+    monkeypatch.chdir(ROOT)
+    code, output = invoke("changes", "--against", str(BEFORE_THE_SEAM))
+    assert code == 0
+    lines = output.splitlines()
+    assert len(lines) == 2 and all(
+        line.endswith("no change to the public API") for line in lines
+    ), output
+    for package in ("twilio_connector", "twilio_api"):
+        before = (BEFORE_THE_SEAM / package / API_RECORD).read_bytes()
+        assert (ROOT / "generated" / package / API_RECORD).read_bytes() == before
