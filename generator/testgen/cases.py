@@ -44,6 +44,8 @@ EXAMPLE_DEPTH = (
 # own example.
 MODEL_EXAMPLE_DEPTH = 1
 BYTES = ScalarType("bytes")
+# The wire's separators, kept apart from the runtime's own table on purpose: the generated
+# tests judge the runtime's encoding, so they must not share its code.
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 UNDOCUMENTED_STATUSES = (418, 422, 409, 451, 599)

@@ -36,11 +36,12 @@ from generator.findings import EXIT_BREAKING
 from generator.model import Api, DictType, ListType, ModelType, TypeRef
 from generator.parse.parser import parse
 from generator.pipeline import build
+from generator.source.document import HTTP_METHODS
 
 from ..conftest import ROOT, TWILIO_SPEC, invoke, make_job
 from ..corpus.test_corpus import CORPUS
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+METHODS = HTTP_METHODS
 CORPUS_SPECS = [
     CORPUS / "powerplatform" / name
     for name in (
