@@ -202,20 +202,24 @@ def validate(
     findings: list[Finding] = []
     warnings: list[Finding] = []
     names = []
+    lenient_would_pass = True  # every spec's problems are warnings under --lenient
     for job in _jobs(spec, None, None, None, False, client, lenient):
         names.append(job.spec_name)
         try:  # the whole generation but the write: validate accepts what generate does
             warnings += build(job).warnings
         except SpecError as error:
             findings += error.findings
+            lenient_would_pass = lenient_would_pass and error.lenient_would_pass
     if output_format == "json":
         _print_findings(findings or warnings)
     if findings:
-        raise SpecError(findings)
+        raise SpecError(findings, lenient_would_pass=lenient_would_pass)
     if output_format == "text":
         _print_warnings(warnings)
         for name in names:
-            verdict = "usable with --lenient" if warnings else "valid Swagger 2.0"
+            # strict: the spec passed validation, whatever the parser warns about
+            tolerated = lenient and warnings
+            verdict = "usable with --lenient" if tolerated else "valid Swagger 2.0"
             click.echo(f"{name}: {verdict}")
 
 

@@ -27,15 +27,25 @@ class GeneratorError(Exception):
 class SpecError(GeneratorError):
     """The spec cannot be used; each finding says what is wrong and where."""
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(
+        self, findings: list[Finding], *, lenient_would_pass: bool = False
+    ) -> None:
         count = len(findings)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"the spec has {count} {noun}", findings)
+        self.lenient_would_pass = (
+            lenient_would_pass  # every problem is a lenient warning
+        )
 
     def report(self) -> list[str]:
+        hint = (
+            "; with --lenient they are warnings and the client is generated"
+            if self.lenient_would_pass
+            else ""
+        )
         return [
             *(f"error: {finding}" for finding in self.findings),
-            f"{self.message}; nothing was written",
+            f"{self.message}; nothing was written{hint}",
         ]
 
 

@@ -42,6 +42,8 @@ from generator.source.swagger import (
     SwaggerReader,
 )
 
+# Not an interim response: the last one HTTP/1.1 sends on that connection (an upgrade).
+SWITCHING_PROTOCOLS = "101"
 # The locations a client parameter may have: one value serves every operation.
 CLIENT_LOCATIONS = (
     ParameterLocation.PATH,
@@ -137,7 +139,7 @@ class Operations:
                 sorted(
                     int(r.status)
                     for r in spec.responses
-                    if document.is_interim(r.status)
+                    if document.is_interim(r.status) and r.status != SWITCHING_PROTOCOLS
                 )
             ),
             security=self._operation_security(spec),
@@ -278,6 +280,16 @@ class Operations:
                     self.source.finding(
                         f"{status!r} is neither a status code (three digits, 100 to 599)"
                         " nor 'default': this response is left out",
+                        own,
+                    )
+                )
+                continue
+            if status == SWITCHING_PROTOCOLS:
+                self.warnings.append(
+                    self.source.finding(
+                        "101 switches the connection to another protocol, which this client"
+                        " does not speak: the response is left out, and a 101 the server"
+                        " sends raises ApiError",
                         own,
                     )
                 )

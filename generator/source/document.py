@@ -59,8 +59,18 @@ def pointer_exists(data: Any, pointer: str) -> bool:
     return True
 
 
+# Objects whose keys are names the document chooses (a property or a definition may be called
+# `x-...`), not fields of the specification: an `x-` key there is no extension.
+_NAMED = frozenset(
+    {"properties", "definitions", "parameters", "responses", "securityDefinitions"}
+    | {"headers", "paths", "scopes"}
+)
+
+
 def iter_references(data: Any) -> Iterator[tuple[str, str]]:
-    """(pointer of the `$ref` object, reference) for every `$ref` in the document."""
+    """(pointer of the `$ref` object, reference) for every `$ref` in the document, outside
+    extensions: what an `x-` extension holds is opaque (Azure's `x-ms-examples` refers to
+    example files), and the generator reads no extension that holds a reference."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
@@ -68,7 +78,12 @@ def iter_references(data: Any) -> Iterator[tuple[str, str]]:
             reference = value.get("$ref")
             if isinstance(reference, str):
                 yield join_pointer(path), reference
-            stack.extend((child, (*path, key)) for key, child in value.items())
+            named = bool(path) and path[-1] in _NAMED
+            stack.extend(
+                (child, (*path, key))
+                for key, child in value.items()
+                if named or not (isinstance(key, str) and key.startswith("x-"))
+            )
         elif isinstance(value, list):
             stack.extend((child, (*path, index)) for index, child in enumerate(value))
 

@@ -286,13 +286,44 @@ def _yaml_loader_class() -> type[yaml.SafeLoader]:
     return loader
 
 
+class _RedefiningLoader(yaml.SafeLoader):
+    """PyYAML's composer, but an anchor defined again replaces the first definition, as
+    YAML 1.2 says (an alias refers to the latest one); used only when a document does that.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.check_event(yaml.AliasEvent):
+            anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
+            if anchor is not None:
+                self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
+
+
+def _compose(text: str) -> Any:
+    """The YAML node tree: by the C loader, or by `_RedefiningLoader` where an anchor is
+    defined twice (the only error it makes a difference to)."""
+    try:
+        return yaml.compose(text, Loader=_yaml_loader_class())
+    except yaml.composer.ComposerError as error:
+        if not (error.context or "").startswith("found duplicate anchor"):
+            raise
+    return yaml.compose(text, Loader=_RedefiningLoader)
+
+
 def _load_yaml(text: str, display_name: str) -> tuple[Any, _Locator]:
     try:
-        root = yaml.compose(text, Loader=_yaml_loader_class())
+        root = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problem = error.problem or error.context or "invalid YAML"
+        if error.context and error.problem and error.context_mark:
+            # both places: what is repeated or unclosed where it began, and where it failed
+            first = error.context_mark
+            problem = (
+                f"{error.context} at line {first.line + 1}, column {first.column + 1};"
+                f" {error.problem}"
+            )
         raise SpecError(
             [Finding(f"invalid YAML: {problem}", display_name, line, column)]
         ) from None
@@ -341,8 +372,11 @@ class _YamlConstructor:
             else:
                 container[key] = value
             if isinstance(node, yaml.MappingNode):
+                places: dict[str, yaml.Node] = (
+                    {}
+                )  # each key's node, for a repeat's message
                 for key_node, _ in node.value:
-                    value[self.key(key_node, value)] = (
+                    value[self.key(key_node, places)] = (
                         None  # reserve the slot: keeps key order
                     )
                 slots = list(
@@ -367,11 +401,16 @@ class _YamlConstructor:
         # A plain scalar's style is "" from the C loader and None from the Python one.
         return resolve_scalar(node.value, plain=not node.style)
 
-    def key(self, node: yaml.Node, mapping: dict[str, Any]) -> str:
+    def key(self, node: yaml.Node, places: dict[str, yaml.Node]) -> str:
+        """The key's text; a key met before in the mapping is refused, naming both places."""
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail("mapping keys must be plain strings", node)
-        if node.value in mapping:
-            raise self.fail(f"duplicate key {node.value!r}", node)
+        first = places.get(node.value)
+        if first is not None:
+            mark = first.start_mark
+            where = f"line {mark.line + 1}, column {mark.column + 1}"
+            raise self.fail(f"duplicate key {node.value!r} (first at {where})", node)
+        places[node.value] = node
         return str(node.value)
 
 

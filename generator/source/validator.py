@@ -50,8 +50,9 @@ def validate_or_raise(source: SourceFile, *, lenient: bool = False) -> list[Find
 
 
 def judge(problems: list[Finding], *, lenient: bool) -> list[Finding]:
-    if problems and (not lenient or any(p.fatal for p in problems)):
-        raise SpecError(problems)
+    fatal = any(p.fatal for p in problems)
+    if problems and (not lenient or fatal):
+        raise SpecError(problems, lenient_would_pass=not fatal)
     return problems
 
 
@@ -207,8 +208,11 @@ def _schema_problems(
             if isinstance(error, located_here):
                 continue
             detail = _explain(error)
+            pointer = locator.pointer(detail)
+            if allowed_by_swagger2(source.data, detail, pointer):
+                continue
             yield source.finding(
-                _short(str(getattr(detail, "message", detail))), locator.pointer(detail)
+                _short(str(getattr(detail, "message", detail))), pointer
             )
     # The validator's own failure must not become a traceback.
     except Exception as error:  # noqa: BLE001
@@ -216,6 +220,33 @@ def _schema_problems(
         yield source.finding(
             f"the validator could not check this document: {detail}", ""
         )
+
+
+# Where the Swagger 2.0 Response Object lets a schema's root type be `file` (openapi-spec-validator
+# checks it against JSON Schema's types): an operation's response, or one of `responses`.
+_RESPONSE_SCHEMA_TYPE = re.compile(
+    r"^(/paths/[^/]+/[^/]+/responses/[^/]+|/responses/[^/]+)/schema/type$"
+)
+
+
+def allowed_by_swagger2(data: Any, error: Any, pointer: str) -> bool:
+    """The validator's findings that the Swagger 2.0 specification contradicts, corrected
+    (docs/support.md lists each):
+
+    - `type: file` at the root of a response schema, which the Response Object allows;
+    - `default: null` on a schema marked `x-nullable: true` (the validator reads only
+      OpenAPI 3's `nullable`, and 2.0's own extension for it says null is a value)."""
+    instance = getattr(error, "instance", object())
+    if instance == "file" and _RESPONSE_SCHEMA_TYPE.match(pointer):
+        return getattr(error, "validator", None) == "enum"
+    if instance is None and pointer.endswith("/default"):
+        owner = pointer.removesuffix("/default")
+        try:
+            schema = resolve_pointer(data, owner)
+        except KeyError:
+            return False
+        return isinstance(schema, dict) and schema.get("x-nullable") is True
+    return False
 
 
 class _Locator:

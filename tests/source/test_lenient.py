@@ -9,8 +9,8 @@ import pytest
 
 from ..conftest import PYTEST_QUIET, invoke, run
 
-# Three errors real connector definitions make: a default of the wrong type, Swagger 2.0's own
-# `type: file` in a response (which the validator rejects) and an empty `responses`.
+# Three errors real connector definitions make: a default of the wrong type, a misspelt type in
+# a response schema and an empty `responses`.
 SPEC = """\
 swagger: "2.0"
 info:
@@ -33,7 +33,7 @@ paths:
         "200":
           description: The report file
           schema:
-            type: file
+            type: files
   /ping:
     get:
       operationId: Ping
@@ -46,7 +46,7 @@ PROBLEMS = [
     ),
     (
         "spec.yaml:22:19: /paths/~1reports~1{id}/get/responses/200/schema/type:"
-        " 'file' is not one of"
+        " 'files' is not one of"
     ),
     "spec.yaml:26:18: /paths/~1ping/get/responses: {} should be non-empty",
 ]
@@ -111,7 +111,7 @@ def test_lenient_is_also_a_configuration_key(spec: Path) -> None:
 
 
 def test_a_reference_that_does_not_resolve_stays_fatal(spec: Path) -> None:
-    spec.write_text(SPEC.replace("type: file", '$ref: "#/definitions/Missing"'))
+    spec.write_text(SPEC.replace("type: files", '$ref: "#/definitions/Missing"'))
     code, output = invoke("generate", "--lenient", "spec.yaml", "--output", "out")
     assert code == 2
     assert "unresolved reference '#/definitions/Missing'" in output
@@ -120,7 +120,7 @@ def test_a_reference_that_does_not_resolve_stays_fatal(spec: Path) -> None:
 
 def test_a_document_beyond_understanding_is_a_clear_error(spec: Path) -> None:
     spec.write_text(
-        SPEC.replace("type: file", '$ref: "#/definitions/Report"')
+        SPEC.replace("type: files", '$ref: "#/definitions/Report"')
         + "definitions:\n  Report:\n    type: object\n    properties: [a, b]\n"
     )
     code, output = invoke("generate", "--lenient", "spec.yaml", "--output", "out")

@@ -134,7 +134,7 @@ def test_missing_empty_directory_and_non_utf8_inputs_are_reported(
 def test_duplicate_keys_and_non_mapping_documents_are_refused(tmp_path: Path) -> None:
     assert (
         error_for(write(tmp_path, "dup.yaml", "a: 1\na: 2\n"))
-        == "dup.yaml:2:1: duplicate key 'a'"
+        == "dup.yaml:2:1: duplicate key 'a' (first at line 1, column 1)"
     )
     assert "must be a mapping" in error_for(write(tmp_path, "list.yaml", "- 1\n"))
 

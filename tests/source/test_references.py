@@ -175,5 +175,5 @@ def test_an_unreadable_referenced_file_is_reported_once(project: Path) -> None:
     assert code == 2
     errors = [line for line in output.splitlines() if line.startswith("error:")]
     assert errors == [
-        "error: spec/common/params.yaml:2:1: invalid YAML: did not find expected ',' or ']'"
+        "error: spec/common/params.yaml:2:1: invalid YAML: while parsing a flow sequence at line 1, column 13; did not find expected ',' or ']'"
     ]
