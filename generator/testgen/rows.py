@@ -491,6 +491,11 @@ class TestsView:
         values = credential_values(self.api).values()
         return sorted({str(v[1]) if isinstance(v, tuple) else str(v) for v in values})
 
+    @property
+    def secrets_statement(self) -> Node:
+        """`SECRETS = [...]`, laid out by the printer (a long list explodes, as black would)."""
+        return Assign("SECRETS", "", literal(self.secrets))
+
     # -- the model tests -------------------------------------------------------------------
 
     @cached_property
