@@ -24,11 +24,11 @@ WORLD = (
     Path(os.environ.get("CONNECTOR_CODEGEN_CORPUS", ROOT.parent / "shared" / "corpus"))
     / "world"
 )
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 
 
 def operations(spec: Path) -> int:
     sys.path.insert(0, str(ROOT))
+    from generator.source.document import HTTP_METHODS
     from generator.source.loader import load_spec  # YAML as the generator reads it
 
     document = load_spec(spec, spec.name, lenient=True).data
@@ -36,7 +36,7 @@ def operations(spec: Path) -> int:
         method in item
         for item in (document.get("paths") or {}).values()
         if isinstance(item, dict)
-        for method in METHODS
+        for method in HTTP_METHODS
     )
 
 

@@ -18,7 +18,7 @@ from generator.errors import GeneratorError
 from generator.pipeline import Generated, Job, build
 from generator.write.disk import Tree
 from generator.write.manifest import MANIFEST, read_manifest, sha256
-from generator.write.swap import Places, pending_journal
+from generator.write.swap import Places, as_generated, pending_journal
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,8 @@ def _compare(generated: Generated) -> list[Stale]:
 
 
 def _left_behind(places: Places, listed: dict[str, str], path: str) -> str:
-    """What generate does with a file the manifest lists that is no longer generated: it
-    removes it only while it is as generated (see writer._stale)."""
-    text = places.package.read_text(path)
-    if text is not None and sha256(text) == listed[path]:
+    """What generate does with a file the manifest lists that is no longer generated."""
+    if as_generated(places.package.read_text(path), listed[path]):
         return "no longer generated: generate would remove it"
     return "no longer generated, but edited by hand since: generate leaves it to you"
 

@@ -217,9 +217,8 @@ def _explained(source: SourceFile, verdict: Verdict, step: Callable[[], T]) -> T
         verdict.warnings()  # an invalid spec's own errors come first, on every path
         raise
     except Exception as error:
-        problems = (
-            verdict.warnings()
-        )  # an invalid spec's own errors explain the failure
+        # an invalid spec's own errors explain the failure
+        problems = verdict.warnings()
         if not problems:
             raise
         where = getattr(error, "pointer", None)  # set by the parser

@@ -245,7 +245,7 @@ class _Namer:
         hint = identifiers.pascal_case(operation_id, fallback="Operation", prefix="Op")
         roots = self.names.roots.setdefault(pointer, [])
         for parameter in operation.parameters:
-            if parameter.written_location == "body":
+            if parameter.is_body:
                 roots.append(SchemaRoot(parameter.schema_pointer, parameter.schema))
                 self.type(parameter.schema, parameter.schema_pointer, hint + "Body")
             else:

@@ -27,12 +27,6 @@ class Schema:
     def __init__(self, value: Any) -> None:
         self._value = value
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Schema) and other._value is self._value
-
-    def __hash__(self) -> int:
-        return id(self._value)
-
     @property
     def _fields(self) -> dict[str, Any]:
         return self._value if isinstance(self._value, dict) else {}
@@ -41,15 +35,6 @@ class Schema:
     def is_object(self) -> bool:
         """Whether the value is a JSON object (an empty one included)."""
         return isinstance(self._value, dict)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self._value
-
-    @property
-    def reference(self) -> str | None:
-        value = self._fields.get("$ref")
-        return value if isinstance(value, str) else None
 
     @property
     def type(self) -> str | None:

@@ -159,10 +159,14 @@ def _stale(
         if text is None and not places.package.exists(path):
             continue
         old[path] = text
-        (remove if text is not None and sha256(text) == listed[path] else keep).append(
-            path
-        )
+        (remove if as_generated(text, listed[path]) else keep).append(path)
     return remove, keep
+
+
+def as_generated(text: str | None, digest: str) -> bool:
+    """Whether a file's text is still what the manifest recorded: only then may generate
+    remove it once it is no longer generated (`check` says what generate will do)."""
+    return text is not None and sha256(text) == digest
 
 
 def _restored(
