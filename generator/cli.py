@@ -200,25 +200,23 @@ def validate(
     from generator.pipeline import build
 
     findings: list[Finding] = []
-    warnings: list[Finding] = []
-    names = []
+    warnings: dict[str, tuple[Finding, ...]] = {}  # by spec
     lenient_would_pass = True  # every spec's problems are warnings under --lenient
     for job in _jobs(spec, None, None, None, False, client, lenient):
-        names.append(job.spec_name)
         try:  # the whole generation but the write: validate accepts what generate does
-            warnings += build(job).warnings
+            warnings[job.spec_name] = build(job).warnings
         except SpecError as error:
             findings += error.findings
             lenient_would_pass = lenient_would_pass and error.lenient_would_pass
     if output_format == "json":
-        _print_findings(findings or warnings)
+        _print_findings(findings or [w for found in warnings.values() for w in found])
     if findings:
         raise SpecError(findings, lenient_would_pass=lenient_would_pass)
     if output_format == "text":
-        _print_warnings(warnings)
-        for name in names:
+        for name, found in warnings.items():
+            _print_warnings(found)
             # strict: the spec passed validation, whatever the parser warns about
-            tolerated = lenient and warnings
+            tolerated = any(warning.tolerated for warning in found)
             verdict = "usable with --lenient" if tolerated else "valid Swagger 2.0"
             click.echo(f"{name}: {verdict}")
 
@@ -488,8 +486,25 @@ def colorize_diff(diff: str) -> str:
 
 
 def _print_warnings(warnings: Iterable[Finding]) -> None:
+    """Each warning, a problem --lenient got past marked `tolerated` (it blocks strict
+    generation), then what --lenient tolerated and left out, counted."""
+    warnings = list(warnings)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        label = "tolerated" if warning.tolerated else "warning"
+        click.echo(f"{label}: {warning}", err=True)
+    blocking = sum(warning.tolerated for warning in warnings)
+    parts = len({warning.left_out for warning in warnings if warning.left_out})
+    if blocking or parts:
+        click.echo(
+            f"--lenient: {_count(blocking, 'problem')} blocking strict generation"
+            f" (marked 'tolerated'), {_count(parts, 'part')} of the API left out;"
+            " fix the problems to generate without --lenient",
+            err=True,
+        )
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _print_findings(findings: list[Finding]) -> None:

@@ -43,10 +43,18 @@ class SpecError(GeneratorError):
             if self.lenient_would_pass
             else ""
         )
+        tolerated = sum(finding.tolerated for finding in self.findings)
+        if tolerated:  # refused under --lenient: what it would get past, told apart
+            hint = f" ({tolerated} of them --lenient gets past, marked 'tolerated')"
         return [
-            *(f"error: {finding}" for finding in self.findings),
+            *(f"{severity(finding)}: {finding}" for finding in self.findings),
             f"{self.message}; nothing was written{hint}",
         ]
+
+
+def severity(finding: Finding) -> str:
+    """How a finding is labelled: a problem --lenient gets past is `tolerated`."""
+    return "tolerated" if finding.tolerated else "error"
 
 
 class Concluded(GeneratorError):

@@ -23,6 +23,10 @@ class Finding:
     pointer: str | None = None
     # fatal: the document cannot be understood, even with --lenient
     fatal: bool = field(default=False, compare=False)
+    # tolerated: a problem that blocks strict generation, which --lenient gets past
+    tolerated: bool = field(default=False, compare=False)
+    # what --lenient left out of the client for this problem (a part's description)
+    left_out: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         location = ":".join(
@@ -31,13 +35,23 @@ class Finding:
             if part is not None
         )
         prefix = ": ".join(part for part in (location, self.pointer) if part)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = self.message
+        if self.left_out:
+            message += f"; {self.left_out} is left out"
+        return f"{prefix}: {message}" if prefix else message
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        """The finding as `--format json` prints it (and the memo keeps it); `tolerated` and
+        `left_out` only where --lenient set them."""
+        found: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
             "pointer": self.pointer,
             "message": self.message,
         }
+        if self.tolerated:
+            found["tolerated"] = True
+        if self.left_out:
+            found["left_out"] = self.left_out
+        return found

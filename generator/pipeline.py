@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +17,7 @@ from generator.write.swap import WriteReport, write_package
 if TYPE_CHECKING:  # imported when a stage runs, so that `check` starts fast
     from generator.model import Api
     from generator.render.views import PackageView
+    from generator.source.leave_out import LeftOut
     from generator.source.loader import SourceFile
     from generator.testgen.rows import TestsView
 
@@ -93,14 +94,34 @@ class _Reading:
     api: Api
     verdict: Verdict
     xml_warnings: tuple[Finding, ...] = ()  # operations whose XML is left out, and why
+    left_out: tuple[LeftOut, ...] = ()  # parts --lenient left out, and why
 
     def warnings(self) -> tuple[Finding, ...]:
         return (
             *self.source.warnings,
-            *self.verdict.warnings(),
+            *_with_left_out(self.verdict.warnings(), self.left_out),
             *self.api.warnings,
             *self.xml_warnings,
         )
+
+
+def _with_left_out(
+    tolerated: tuple[Finding, ...], left_out: tuple[LeftOut, ...]
+) -> list[Finding]:
+    """The validator's problems, each that made --lenient leave a part out saying which; then
+    a warning for each part left out for another reason (a reference to a part left out, a
+    part the parser could not read)."""
+    by_problem = {gone.problem: gone for gone in left_out}
+    findings = [
+        (
+            replace(problem, left_out=by_problem[problem].part.description)
+            if problem in by_problem
+            else problem
+        )
+        for problem in tolerated
+    ]
+    said = set(tolerated)
+    return findings + [gone.warning() for gone in left_out if gone.problem not in said]
 
 
 @dataclass(frozen=True)
@@ -128,8 +149,37 @@ def _read(job: Job) -> _Reading:
         loader.load_spec(job.spec, job.spec_name, lenient=job.lenient)
     )
     verdict = Verdict(validator.start(source, lenient=job.lenient))
-    api = _explained(source, verdict, lambda: parser.parse(source, job.package))
-    return _Reading(source, api, verdict, _xml_findings(source, api))
+    if not job.lenient:
+        api = _explained(source, verdict, lambda: parser.parse(source, job.package))
+        return _Reading(source, api, verdict, _xml_findings(source, api))
+    understood, api, left_out = _explained(
+        source, verdict, lambda: _parse_leaving_out(source, job.package)
+    )
+    return _Reading(understood, api, verdict, _xml_findings(understood, api), left_out)
+
+
+def _parse_leaving_out(
+    source: SourceFile, package: str | None
+) -> tuple[SourceFile, Api, tuple[LeftOut, ...]]:
+    """Parse under --lenient: every part a structural problem leaves impossible to understand
+    is left out first; a part the parser then cannot read is left out too (and what refers
+    to it), and the rest parsed again."""
+    from generator.parse import parser
+    from generator.source import leave_out
+    from generator.source.document import UnreadablePart, enclosing_part
+
+    understood, left_out = leave_out.confine(source)
+    while True:
+        try:
+            return understood, parser.parse(understood, package), left_out
+        except UnreadablePart as error:
+            part = enclosing_part(understood.data, error.pointer)
+            if part is None:
+                raise
+            problem = understood.finding(str(error), error.pointer)
+            reason = f"the generator cannot read it ({error})"
+            understood, gone = leave_out.leave_out(understood, part, problem, reason)
+            understood, left_out = leave_out.confine(understood, (*left_out, gone))
 
 
 def _xml_findings(source: SourceFile, api: Api) -> tuple[Finding, ...]:

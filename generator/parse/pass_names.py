@@ -185,6 +185,10 @@ class _Namer:
         if pointer in self.visited:
             return
         self.visited.add(pointer)
+        with document.located(pointer):  # a model that cannot be read: where it is
+            self._model(pointer, schema, hint)
+
+    def _model(self, pointer: str, schema: Schema, hint: str) -> None:
         name = self.met(pointer, hint)
         extends = self._base(pointer, schema)
         properties = flattened_properties(self.reader, schema, pointer)

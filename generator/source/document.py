@@ -268,3 +268,122 @@ def describe(schema: Any) -> str:
         or text(schema.get("x-ms-summary"))
         or text(schema.get("title"))
     )
+
+
+# -- the parts --lenient may leave out ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the document that --lenient may leave out when it cannot be understood: an
+    operation, every operation of a path, a property of a schema, or a definition, shared
+    parameter or shared response (what refers to it is then left out in turn)."""
+
+    pointer: str
+    description: str
+
+    def holds(self, pointer: str | None) -> bool:
+        """Whether the value at `pointer` is this part or inside it."""
+        return pointer is not None and (
+            pointer == self.pointer or pointer.startswith(self.pointer + "/")
+        )
+
+
+# Where a schema starts, by the segments before it: a definition, or a body parameter's or a
+# response's `schema` (of an operation, of a path, or shared).
+_SCHEMA_STARTS = (
+    (("definitions", None), 2),
+    (("parameters", None, "schema"), 3),
+    (("responses", None, "schema"), 3),
+    (("paths", None, "parameters", None, "schema"), 5),
+    (("paths", None, None, "parameters", None, "schema"), 6),
+    (("paths", None, None, "responses", None, "schema"), 6),
+)
+
+
+def enclosing_part(data: Any, pointer: str) -> Part | None:
+    """The smallest part that holds the value at `pointer`: the innermost property of a schema
+    on the way, else the operation, path, definition, shared parameter or shared response; None
+    for a place outside all of them (`info`, `securityDefinitions`, the document's root).
+    """
+    segments = split_pointer(pointer)
+    properties = _property_ends(segments)
+    if properties:
+        return Part(
+            join_pointer(tuple(segments[: properties[-1]])),
+            _describe_property(data, segments, properties),
+        )
+    for length in (3, 2):
+        if len(segments) >= length and _is_part(segments[:length]):
+            return Part(
+                join_pointer(tuple(segments[:length])),
+                _describe(data, segments[:length]),
+            )
+    return None
+
+
+def _is_part(segments: list[str]) -> bool:
+    if len(segments) == 3:
+        return segments[0] == "paths" and segments[2] in HTTP_METHODS
+    return segments[0] in ("paths", "definitions", "parameters", "responses")
+
+
+def _schema_start(segments: list[str]) -> int | None:
+    for shape, at in _SCHEMA_STARTS:
+        if len(segments) < at or any(
+            want not in (None, got)
+            for want, got in zip(shape, segments[: len(shape)], strict=True)
+        ):
+            continue
+        if shape[0] == "paths" and len(shape) == 6 and segments[2] not in HTTP_METHODS:
+            continue
+        return at
+    return None
+
+
+def _property_ends(segments: list[str]) -> list[int]:
+    """How many segments lead to each `properties/<name>` reached by walking a schema from its
+    start (through `properties`, `items`, `additionalProperties` and the members of `allOf`).
+    """
+    at = _schema_start(segments)
+    ends: list[int] = []
+    while at is not None and at < len(segments):
+        keyword = segments[at]
+        if keyword == "properties" and at + 1 < len(segments):
+            at += 2
+            ends.append(at)
+        elif keyword in ("items", "additionalProperties"):
+            at += 1
+        elif keyword in ("allOf", "anyOf", "oneOf") and at + 1 < len(segments):
+            at += 2
+        else:
+            break
+    return ends
+
+
+def _describe_property(data: Any, segments: list[str], ends: list[int]) -> str:
+    """'the property 'links' of the property 'request' of the definition 'Body''."""
+    names = [repr(segments[end - 1]) for end in reversed(ends)]
+    start = _schema_start(segments) or 0
+    holder = segments[: 3 if segments[0] == "paths" and start == 6 else 2]
+    chain = " of the property ".join(names)
+    return f"the property {chain} of {_describe(data, holder)}"
+
+
+def _describe(data: Any, segments: list[str]) -> str:
+    """What a part is called in a warning: 'the operation 'listPets' (GET /pets)'."""
+    kind, name = segments[0], segments[1]
+    if kind == "paths" and len(segments) == 3:
+        method = segments[2]
+        operation = mapping(mapping(mapping(data.get("paths")).get(name)).get(method))
+        where = f"{method.upper()} {name}"
+        operation_id = operation.get("operationId")
+        if isinstance(operation_id, str) and operation_id:
+            return f"the operation {operation_id!r} ({where})"
+        return f"the operation {where}"
+    if kind == "paths":
+        return f"every operation of the path {name!r}"
+    if kind == "definitions":
+        return f"the definition {name!r}"
+    noun = "parameter" if kind == "parameters" else "response"
+    return f"the shared {noun} {name!r}"

@@ -19,7 +19,9 @@ from generator.findings import Finding
 from generator.source.document import (
     HTTP_METHODS,
     effective_parameters,
+    enclosing_part,
     iter_references,
+    operations,
     pointer_exists,
     resolve_pointer,
 )
@@ -43,17 +45,43 @@ def validate(source: SourceFile) -> list[Finding]:
     return _sorted_unique(_without_unlocated_repeats(source, problems))
 
 
+def structural_problems(source: SourceFile) -> list[Finding]:
+    """The problems that leave a part of the document impossible to understand (a reference
+    to nothing, an `allOf` cycle, a path template that does not match the parameters): each
+    fatal; --lenient leaves out the part that holds it (`leave_out.py`)."""
+    problems = [*_reference_problems(source), *_allof_cycles(source)]
+    for site in operations(source.data):
+        problems += _path_parameter_problems(
+            source, site.path, site.item, site.operation, site.pointer
+        )
+    return _sorted_unique([_fatal(problem) for problem in problems])
+
+
 def validate_or_raise(source: SourceFile, *, lenient: bool = False) -> list[Finding]:
     """Raise SpecError with every problem; with `lenient`, only when one of them is fatal, and
     otherwise return them as warnings."""
-    return judge(validate(source), lenient=lenient)
+    return judge(source, validate(source), lenient=lenient)
 
 
-def judge(problems: list[Finding], *, lenient: bool) -> list[Finding]:
-    fatal = any(p.fatal for p in problems)
-    if problems and (not lenient or fatal):
-        raise SpecError(problems, lenient_would_pass=not fatal)
-    return problems
+def judge(
+    source: SourceFile, problems: list[Finding], *, lenient: bool
+) -> list[Finding]:
+    """The problems as warnings under --lenient, each marked `tolerated` (it blocks strict
+    generation); raised otherwise, or when one is fatal outside every part --lenient can leave
+    out (then the others are marked as what --lenient would tolerate)."""
+    beyond = [
+        p
+        for p in problems
+        if p.fatal and enclosing_part(source.data, p.pointer or "") is None
+    ]
+    if problems and not lenient:
+        raise SpecError(problems, lenient_would_pass=not beyond)
+    marked = [
+        p if p in beyond else dataclasses.replace(p, tolerated=True) for p in problems
+    ]
+    if beyond:
+        raise SpecError(marked)
+    return marked
 
 
 # Below this size validation runs first, in process; above it, beside the rest of the work.
@@ -74,7 +102,7 @@ def start(source: SourceFile, *, lenient: bool = False) -> Callable[[], list[Fin
     def result() -> list[Finding]:
         problems = child()
         return judge(
-            validate(source) if problems is None else problems, lenient=lenient
+            source, validate(source) if problems is None else problems, lenient=lenient
         )
 
     return result

@@ -85,9 +85,15 @@ def test_a_strict_refusal_lenient_would_get_past_says_so(tmp_path: Path) -> None
         " and the client is generated"
     )
     assert validated(path, "--lenient")[0] == 0
-    missing = spec_with(tmp_path, definitions={"A": {"$ref": "#/definitions/B"}})
+    missing = spec_with(tmp_path)  # a reference outside every part --lenient leaves out
+    missing.write_text(
+        missing.read_text().replace(
+            '"paths"', '"securityDefinitions": {"k": {"$ref": "#/nowhere"}}, "paths"'
+        )
+    )
     code, output = validated(missing)  # fatal: --lenient would not get past it
-    assert code == 2 and "with --lenient" not in output
+    assert code == 2 and "unresolved reference '#/nowhere'" in output
+    assert "with --lenient" not in output
 
 
 def test_references_inside_an_extension_are_neither_followed_nor_checked(
