@@ -354,6 +354,15 @@ class SecurityScheme:
     parameter: str  # apiKey: the header or query parameter name; otherwise ""
     description: str
 
+    @property
+    def sends_in(self) -> tuple[str, str]:
+        """Where the credential goes: (header, lower-cased name) or (query, name)."""
+        if self.kind != SecurityKind.API_KEY:
+            return ("header", "authorization")
+        if self.location == "header":
+            return ("header", self.parameter.lower())
+        return (self.location, self.parameter)
+
 
 ASYNC_PREFIX = "Async"  # the async client's class names: the sync ones, prefixed
 

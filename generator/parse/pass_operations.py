@@ -411,10 +411,16 @@ class Operations:
     ) -> tuple[tuple[str, ...], ...]:
         """The usable alternatives of a `security` list (anonymous ones last, so a credential
         given is sent); a scheme name securityDefinitions lacks is a warning and dropped, and
-        a requirement left empty by that is dropped too."""
+        a requirement left empty by that is dropped too, as is one no request can carry.
+        """
         known = {scheme.name for scheme in self.security_schemes}
         alternatives: list[tuple[str, ...]] = []
         for requirement in requirements.alternatives:
+            clash = self._clash(requirement.names)
+            if clash is not None:
+                where = [*split_pointer(requirements.pointer), str(requirement.index)]
+                self.warnings.append(self.source.finding(clash, join_pointer(where)))
+                continue
             for name in requirement.names:
                 if name not in known:
                     where = [
@@ -432,6 +438,25 @@ class Operations:
             if names or not requirement.names:
                 alternatives.append(names)
         return tuple(sorted(alternatives, key=lambda names: not names))
+
+    def _clash(self, names: tuple[str, ...]) -> str | None:
+        """Why one request cannot carry every scheme a requirement combines (two in the one
+        `Authorization` header: basic and oauth2; two API keys of one name), or None."""
+        placed: dict[tuple[str, str], str] = {}
+        for scheme in self.security_schemes:
+            if scheme.name not in names:
+                continue
+            other = placed.setdefault(scheme.sends_in, scheme.name)
+            if other != scheme.name:
+                place, name = scheme.sends_in
+                shown = "Authorization" if name == "authorization" else name
+                return (
+                    f"security requirement combines {other!r} and {scheme.name!r}, which"
+                    f" both send the {shown} {place}: one request cannot carry both, so"
+                    " this requirement is ignored (the operation uses its other"
+                    " requirements, else the document's)"
+                )
+        return None
 
 
 def _accept(produces: tuple[str, ...]) -> str:

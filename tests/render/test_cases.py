@@ -207,6 +207,9 @@ def _model_lines(api: Any) -> list[str]:
         for response in operation.responses:
             spelled = annotation(response.type).text if response.type else "no body"
             lines.append(f"  {response.status}: {spelled}")
+        if operation.security:
+            alternatives = " | ".join("+".join(names) for names in operation.security)
+            lines.append(f"  security: {alternatives}")
     lines += [
         f"warning: {warning.pointer}: {warning.message}" for warning in api.warnings
     ]
