@@ -416,17 +416,16 @@ class Operations:
         known = {scheme.name for scheme in self.security_schemes}
         alternatives: list[tuple[str, ...]] = []
         for requirement in requirements.alternatives:
+            where: list[str | int] = [
+                *split_pointer(requirements.pointer),
+                requirement.index,
+            ]
             clash = self._clash(requirement.names)
             if clash is not None:
-                where = [*split_pointer(requirements.pointer), str(requirement.index)]
                 self.warnings.append(self.source.finding(clash, join_pointer(where)))
                 continue
             for name in requirement.names:
                 if name not in known:
-                    where = [
-                        *split_pointer(requirements.pointer),
-                        str(requirement.index),
-                    ]
                     self.warnings.append(
                         self.source.finding(
                             f"security requirement names {name!r}, which"
