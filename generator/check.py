@@ -125,7 +125,9 @@ def _elsewhere(package_dir: Path, spec: str) -> list[Stale]:
         else:
             reason = (
                 f"missing: no package folder here, but {folder.name}/ was generated from the"
-                f" same spec (was it generated with --package {folder.name}?)"
+                f" same spec: generated with --package {folder.name}, or named by an earlier"
+                f" naming rule (the default name is now {package_dir.name}; docs/naming.md"
+                " lists the names the rule changed)"
             )
         found.append(Stale(package_dir, reason, ""))
     return found

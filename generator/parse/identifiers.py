@@ -30,9 +30,40 @@ RESERVED_BUILTINS = frozenset(
     | {"super", "type", "Any", "None", "True", "False"}
 )
 
-# A word: an acronym before a capitalised word, a capitalised or lower-case word, an acronym, or
-# a number; digits stay with the letters they follow (`V2`, `base64`) or precede (`1st`).
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+# Terms written in mixed case that are one word (`OAuth2` -> oauth2, not o_auth2): the case
+# of their letters does not say where words end, so they are listed (docs/naming.md). A product
+# name that ends in one is listed whole (`OpenFaaS`).
+MIXED_CASE_TERMS = (
+    "OAuth",
+    "OData",
+    "OpenID",
+    "GraphQL",
+    "IPv4",
+    "IPv6",
+    "iOS",
+    "macOS",
+    "FaaS",
+    "IaaS",
+    "PaaS",
+    "SaaS",
+    "KiB",
+    "MiB",
+    "GiB",
+    "TiB",
+    "OpenFaaS",
+)
+_TERM = "|".join(sorted(MIXED_CASE_TERMS, key=len, reverse=True))
+
+# A word, tried in this order where the last one ended: a mixed-case term (not followed by a
+# lower-case letter); an acronym in the plural (`IDs`, `URLs`; not followed by a lower-case
+# letter or a digit: `OSIs64Bit` is OS Is64 Bit); an acronym before a
+# capitalised word (the last capital starts that word: `HTTPResponse`, `CreateABatch`); a
+# capitalised or lower-case word; an acronym; a number. Digits stay with the letters they
+# follow (`V2`, `base64`, `OAuth2`) or precede (`1st`).
+_WORD = re.compile(
+    rf"(?:{_TERM})[0-9]*(?![a-z])|[A-Z]{{2,}}s(?![a-z0-9])"
+    r"|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*"
+)
 
 
 def words(name: str) -> list[str]:

@@ -38,6 +38,19 @@ def test_an_option_change_is_named(project: Path) -> None:
     )
 
 
+def test_a_package_under_another_name_is_named(project: Path) -> None:
+    """A package generated under another name (another --package, or a default name an
+    earlier naming rule gave) is named where check finds no package folder."""
+    invoke("generate", "--package", "catalog_before")
+    lines = stale_lines()
+    assert lines[f"out/{PACKAGE}"] == (
+        "missing: no package folder here, but catalog_before/ was generated from the same"
+        " spec: generated with --package catalog_before, or named by an earlier naming rule"
+        f" (the default name is now {PACKAGE}; docs/naming.md lists the names the rule"
+        " changed)"
+    )
+
+
 def test_files_no_longer_produced_are_named(project: Path) -> None:
     invoke("generate")
     lines = stale_lines("--no-tests")

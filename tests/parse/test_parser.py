@@ -179,6 +179,11 @@ def test_package_names() -> None:
     assert default_package_name("Twilio Connector") == "twilio_connector"
     assert default_package_name("../../etc") == "etc_connector"
     assert default_package_name("..") == "api_connector"
+    # runs of capitals kept together (docs/naming.md, which lists these two)
+    assert (
+        default_package_name("OpenFaaS API Gateway") == "openfaas_api_gateway_connector"
+    )
+    assert default_package_name("WordLift GraphQL") == "word_lift_graphql_connector"
     assert check_package_name("my_client") == "my_client"
     for bad in ("my-client", "1client", "class", "a.b", "../x", ""):
         with pytest.raises(GeneratorError):
