@@ -116,6 +116,7 @@ TypeRef = ScalarType | ListType | DictType | ModelType | EnumType
 
 
 ANY = ScalarType("Any")
+BYTES = ScalarType("bytes")  # a binary payload: bytes or a binary file object
 
 
 @dataclass(frozen=True)

@@ -151,11 +151,13 @@ def _read(job: Job) -> _Reading:
     verdict = Verdict(validator.start(source, lenient=job.lenient))
     if not job.lenient:
         api = _explained(source, verdict, lambda: parser.parse(source, job.package))
-        return _Reading(source, api, verdict, _xml_findings(source, api))
+        api, xml_warnings = _xml_decided(source, api)
+        return _Reading(source, api, verdict, xml_warnings)
     understood, api, left_out = _explained(
         source, verdict, lambda: _parse_leaving_out(source, job.package)
     )
-    return _Reading(understood, api, verdict, _xml_findings(understood, api), left_out)
+    api, xml_warnings = _xml_decided(understood, api)
+    return _Reading(understood, api, verdict, xml_warnings, left_out)
 
 
 def _parse_leaving_out(
@@ -182,18 +184,17 @@ def _parse_leaving_out(
             understood, left_out = leave_out.confine(understood, (*left_out, gone))
 
 
-def _xml_findings(source: SourceFile, api: Api) -> tuple[Finding, ...]:
-    """A warning for each operation whose XML is left out (what it sends or returns has no XML
-    form); a located error, raised, where XML is its only format."""
+def _xml_decided(source: SourceFile, api: Api) -> tuple[Api, tuple[Finding, ...]]:
+    """The API with each body or result only XML can carry, that has no XML form, as raw
+    bytes; and a warning for each operation whose XML is left out or taken raw, and why.
+    """
     if not api.speaks_xml:
-        return ()
+        return api, ()
     from generator.render.xmlform import XmlForms
 
-    problems = XmlForms(api).problems()
-    fatal = [source.finding(text, pointer) for text, pointer, stop in problems if stop]
-    if fatal:
-        raise SpecError(fatal)
-    return tuple(source.finding(text, pointer) for text, pointer, _ in problems)
+    forms = XmlForms(api)
+    warnings = tuple(source.finding(p.message, p.pointer) for p in forms.problems())
+    return forms.with_raw_xml(), warnings
 
 
 def build(job: Job) -> Generated:

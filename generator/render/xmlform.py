@@ -14,12 +14,14 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.model import (
     ANY,
+    BYTES,
     Api,
+    BodyEncoding,
     DictType,
     EnumType,
     Field,
@@ -27,6 +29,7 @@ from generator.model import (
     Model,
     ModelType,
     Operation,
+    RequestBody,
     ScalarType,
     TypeRef,
     XmlName,
@@ -107,10 +110,20 @@ class XmlForms:
         sends or returns has no XML form: a warning says so, see `problems`)."""
         return self._decided[op.pointer][0]
 
-    def problems(self) -> list[tuple[str, str, bool]]:
-        """(message, pointer, fatal) for every operation whose XML is left out: fatal where
-        XML is its only format in that direction."""
+    def problems(self) -> list[Problem]:
+        """(message, pointer, raw) for every operation whose XML is left out: `raw` where XML
+        is its only format in that direction (see `with_raw_xml`)."""
         return [p for _, found in self._decided.values() for p in found]
+
+    def with_raw_xml(self) -> Api:
+        """The API with each body or result that only XML can carry, and that has no XML
+        form, taken and returned as the raw XML bytes (the operation stays, typed as bytes in
+        that direction): what the generator understands but cannot type."""
+        operations = []
+        for op in self.api.operations:
+            raw = {p.direction for p in self._decided[op.pointer][1] if p.raw}
+            operations.append(_raw(op, "sends" in raw, "returns" in raw))
+        return dataclasses.replace(self.api, operations=tuple(operations))
 
     @cached_property
     def _decided(self) -> dict[str, tuple[OperationXml | None, list[Problem]]]:
@@ -229,23 +242,56 @@ class XmlForms:
         raise NoXmlForm(f"{where} has no XML form")
 
 
-Problem = tuple[str, str, bool]
+class Problem(NamedTuple):
+    """An operation whose XML is left out in one direction, and why."""
+
+    message: str
+    pointer: str
+    raw: bool  # XML was its only format there: the method takes or returns bytes
+    direction: str  # "sends" (its body) or "returns" (its result)
 
 
-def _problem(op: Operation, direction: str, reason: str, fatal: bool) -> Problem:
-    """`direction` is "sends" (its body) or "returns" (its result)."""
+def _problem(op: Operation, direction: str, reason: str, raw: bool) -> Problem:
     what = "body" if direction == "sends" else "result"
-    if fatal:
+    if raw:
+        taken = "takes" if direction == "sends" else "returns"
         message = (
             f"{op.method_name}() {direction} XML only, and its {what} has no XML form"
-            f" ({reason})"
+            f" ({reason}): the method {taken} it as the raw XML bytes"
         )
     else:
         message = (
             f"{op.method_name}() {direction} JSON only: its {what} has no XML form"
             f" ({reason})"
         )
-    return message, op.pointer, fatal
+    return Problem(message, op.pointer, raw, direction)
+
+
+def _raw(op: Operation, sends: bool, returns: bool) -> Operation:
+    """The operation with its body (`sends`) or its results (`returns`) as bytes."""
+    changes: dict[str, Any] = {}
+    body = op.body
+    if sends and body is not None:
+        raw_body = dataclasses.replace(body, type=BYTES)
+        changes["parameters"] = tuple(
+            raw_body if p is body else p for p in op.parameters
+        )
+        changes["request_body"] = RequestBody(
+            BodyEncoding.BINARY, op.xml_consumes[0], payload=raw_body
+        )
+        changes["xml_consumes"] = ()
+    if returns:
+        successes = op.success_responses
+        changes["responses"] = tuple(
+            (
+                dataclasses.replace(r, type=BYTES)
+                if r in successes and r.type is not None
+                else r
+            )
+            for r in op.responses
+        )
+        changes["xml_produces"] = ()
+    return dataclasses.replace(op, **changes)
 
 
 def _named(xml: XmlName, default: str, where: str) -> XmlNodeSpec:
