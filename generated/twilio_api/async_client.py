@@ -156,7 +156,7 @@ class AsyncTwilioAPIClient:
         url = httpx.URL(self._transport.base_url).copy_with(
             username=None, password=None
         )
-        return f"AsyncTwilioAPIClient(base_url={str(url)!r})"
+        return f"{type(self).__name__}(base_url={str(url)!r})"
 
     async def list_messages(
         self,

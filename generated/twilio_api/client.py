@@ -155,7 +155,7 @@ class TwilioAPIClient:
         url = httpx.URL(self._transport.base_url).copy_with(
             username=None, password=None
         )
-        return f"TwilioAPIClient(base_url={str(url)!r})"
+        return f"{type(self).__name__}(base_url={str(url)!r})"
 
     def list_messages(
         self,

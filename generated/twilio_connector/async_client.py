@@ -134,7 +134,7 @@ class AsyncTwilioClient:
         url = httpx.URL(self._transport.base_url).copy_with(
             username=None, password=None
         )
-        return f"AsyncTwilioClient(base_url={str(url)!r})"
+        return f"{type(self).__name__}(base_url={str(url)!r})"
 
     async def get_message(self, message_id: str) -> Message:
         """Get Message.

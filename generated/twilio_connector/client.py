@@ -133,7 +133,7 @@ class TwilioClient:
         url = httpx.URL(self._transport.base_url).copy_with(
             username=None, password=None
         )
-        return f"TwilioClient(base_url={str(url)!r})"
+        return f"{type(self).__name__}(base_url={str(url)!r})"
 
     def get_message(self, message_id: str) -> Message:
         """Get Message.

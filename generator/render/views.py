@@ -633,6 +633,13 @@ class ClientView:
         return self.io.prefix + self.api.raw_client_class
 
     @property
+    def enter_def(self) -> Definition:
+        """`def __enter__(self) -> Client:` (async: `__aenter__`), laid out for its length."""
+        return Definition(
+            self.io.enter, ("self",), Union((self.class_name,)), keyword=self.io.define
+        )
+
+    @property
     def constructor_keywords(self) -> list[str]:
         """The constructor's option keywords, as the signature spells them."""
         return [
@@ -704,6 +711,11 @@ class ClientView:
     @property
     def user_agent(self) -> str:
         return f"{self.api.package}/{_token(self.api.version)}"
+
+    @property
+    def user_agent_statement(self) -> Node:
+        """`USER_AGENT = "..."`, in parentheses where a long package name needs them."""
+        return Assign("USER_AGENT", value=literal(self.user_agent))
 
     @property
     def import_statement(self) -> Node:

@@ -22,6 +22,7 @@ from generator.render.printer import (
     Group,
     Node,
     Prefixed,
+    Union,
     call,
     literal,
 )
@@ -240,7 +241,7 @@ class TestsView:
         """`AnyClient: TypeAlias = Client | AsyncClient`, when there are two clients."""
         if not self.with_async:
             return ""
-        return Assign(CLIENT_ALIAS, "TypeAlias", " | ".join(self.client_classes))
+        return Assign(CLIENT_ALIAS, "TypeAlias", Union(tuple(self.client_classes)))
 
     @property
     def client_fixture(self) -> Node:

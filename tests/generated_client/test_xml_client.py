@@ -17,7 +17,6 @@ from pytest_httpserver import HTTPServer
 from twilio_connector import SendMessageRequest, models
 from twilio_connector._runtime import XmlModel
 
-from generator.errors import SpecError
 from generator.pipeline import generate
 
 from ..conftest import TWILIO_SPEC, make_job, write_spec
