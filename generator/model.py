@@ -236,6 +236,9 @@ class Response:
     headers: tuple[
         tuple[str, str], ...
     ] = ()  # documented response headers: (name, text)
+    nullable: bool = (
+        False  # the schema lets the body be null (x-nullable): None returned
+    )
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,11 @@ class Operation:
         often document their result only there)."""
         documented = tuple(r for r in self.responses if r.status.startswith("2"))
         return documented or tuple(r for r in self.responses if r.status == "default")
+
+    @property
+    def results(self) -> list[tuple[TypeRef | None, bool]]:
+        """What the successes return: each one's type, and whether it may be null."""
+        return [(r.type, r.nullable) for r in self.success_responses]
 
     @property
     def error_responses(self) -> tuple[Response, ...]:

@@ -191,20 +191,40 @@ def serve(request: pytest.FixtureRequest) -> Iterator[Any]:
     yield from serving(CLIENT_FACTORIES[CLIENT_IDS.index(request.param)])
 
 
-@pytest.fixture(scope="session")
-def prism() -> Path:
-    if not PRISM.exists():
+def npm_installed(home: Path, entry: Path) -> Path:
+    """`entry` of the npm package pinned in `home` (package.json and its lock file), installed
+    with `npm ci` where it is missing."""
+    if not entry.exists():
         npm = shutil.which("npm")
-        assert npm, "Prism is not installed and npm is missing: install Node.js and npm"
+        assert npm, f"{entry} is not installed and npm is missing: install Node.js and npm"
         done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PRISM_HOME)],
+            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(home)],
             capture_output=True,
             text=True,
             check=False,
         )
         assert done.returncode == 0, done.stderr[-3000:]
-    assert PRISM.exists(), PRISM
-    return PRISM
+    assert entry.exists(), entry
+    return entry
+
+
+@pytest.fixture(scope="session")
+def prism() -> Path:
+    return npm_installed(PRISM_HOME, PRISM)
+
+
+# AutoRest's acceptance-test server, the referee of test_autorest: pinned in tests/autorest.
+AUTOREST_HOME = ROOT / "tests" / "autorest"
+AUTOREST_PACKAGE = (
+    AUTOREST_HOME / "node_modules" / "@microsoft.azure" / "autorest.testserver"
+)
+
+
+@pytest.fixture(scope="session")
+def autorest_testserver() -> Path:
+    """The installed package's folder (its `swagger/` files, its `dist/cli/cli.js`)."""
+    npm_installed(AUTOREST_HOME, AUTOREST_PACKAGE / "dist" / "cli" / "cli.js")
+    return AUTOREST_PACKAGE
 
 
 def write_spec(spec: dict[str, Any], folder: Path) -> Path:

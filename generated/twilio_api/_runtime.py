@@ -100,6 +100,21 @@ class UnexpectedResponseError(ConnectorError):
         self.reason = reason
 
 
+class EmptySuccessError(UnexpectedResponseError):
+    """A success status (the server did what was asked) whose body is empty or JSON null where
+    the spec documents a value it does not let be null. `response` is the raw response (its
+    status, headers and text)."""
+
+    def __init__(self, response: _Response[Any], where: str = "") -> None:
+        super().__init__(
+            response.status_code,
+            response.text,
+            where + "the call succeeded, but its body is empty (or null) where the spec"
+            " documents a value that cannot be null",
+        )
+        self.response = response
+
+
 class ApiError(ConnectorError):
     """An error status. `description` is the spec's text for it, else the HTTP reason phrase.
     `body` is the body parsed with the schema the operation documents for the status (a model),
@@ -295,7 +310,13 @@ def known_value(enum_class: type[E]) -> Callable[[Any], E | Any]:
 
 
 def parse_json(data: Any) -> Any:
-    """The decoder for bodies that are kept as parsed JSON."""
+    """The decoder of untyped bodies, kept as parsed JSON (JSON null included)."""
+    return data
+
+
+def json_value(data: Any) -> Any:
+    """The decoder of a typed result kept as parsed JSON (a string, a list of numbers): the
+    data as it is, where JSON null is no such value (`RawResponse.parse`)."""
     return data
 
 
@@ -306,6 +327,17 @@ def no_content(data: Any) -> None:
 def binary(data: Any) -> bytes:
     """The decoder for file responses: `RawResponse.parse` hands it the raw body."""
     return bytes(data)
+
+
+class Nullable(Generic[T]):
+    """The decoder of a result the spec lets be null (`x-nullable`): None for JSON null, and
+    for an empty body (`RawResponse.parse`); anything else by the decoder it wraps."""
+
+    def __init__(self, decoder: Callable[[Any], T]) -> None:
+        self.decoder = decoder
+
+    def __call__(self, data: Any) -> T | None:
+        return None if data is None else self.decoder(data)
 
 
 def encode(value: Any) -> Any:
@@ -590,12 +622,19 @@ class _Response(Generic[T]):
             return self._decoder(self.content)
         # a page reached through a next-page link says so
         where = "the page the next-page link named: " if self.trail else ""
-        if is_xml_type(self.headers.get("Content-Type")):
+        empty = not self.content.strip()
+        if is_xml_type(self.headers.get("Content-Type")) and not empty:
             return self._parse_xml(where)
         try:
-            data = parse_json_body(self.content)
+            data = None if empty else parse_json_body(self.content)
         except ValueError as error:
             raise self.unexpected(where + str(error)) from None
+        # parsed JSON, kept as it is, may be null; a nullable result is None
+        null_allowed = (
+            isinstance(self._decoder, Nullable) or self._decoder is parse_json
+        )
+        if data is None and not null_allowed:
+            raise EmptySuccessError(self, where)
         try:
             return self._decoder(data)
         except DecodeError as error:

@@ -201,6 +201,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -357,6 +358,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -400,6 +402,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -434,6 +437,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -501,6 +505,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -599,6 +604,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -666,6 +672,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -781,6 +788,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -813,6 +821,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -854,6 +863,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -936,6 +946,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -1071,6 +1082,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -1198,6 +1210,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -1322,6 +1335,7 @@ class AsyncTwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """

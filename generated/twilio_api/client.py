@@ -200,6 +200,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -354,6 +355,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -396,6 +398,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -429,6 +432,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -498,6 +502,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -594,6 +599,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -659,6 +665,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -771,6 +778,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -802,6 +810,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -842,6 +851,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -922,6 +932,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -1054,6 +1065,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -1179,6 +1191,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -1300,6 +1313,7 @@ class TwilioAPIClient:
             NotFoundError: No such resource (error code 20404). (error.body:
                 ErrorResponse)
             ApiError: any other error status
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """

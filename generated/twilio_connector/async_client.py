@@ -152,6 +152,7 @@ class AsyncTwilioClient:
             NotFoundError: Message not found
             InternalServerError: Internal Server Error. Unknown error occurred
             ApiError: any other error status: Operation Failed.
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -196,6 +197,7 @@ class AsyncTwilioClient:
             BadRequestError: Bad Request
             InternalServerError: Internal Server Error. Unknown error occured
             ApiError: any other error status: Operation Failed.
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -291,6 +293,7 @@ class AsyncTwilioClient:
             BadRequestError: Bad Request
             InternalServerError: Internal Server Error. Unknown error occurred
             ApiError: any other error status: Operation Failed.
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """

@@ -151,6 +151,7 @@ class TwilioClient:
             NotFoundError: Message not found
             InternalServerError: Internal Server Error. Unknown error occurred
             ApiError: any other error status: Operation Failed.
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -194,6 +195,7 @@ class TwilioClient:
             BadRequestError: Bad Request
             InternalServerError: Internal Server Error. Unknown error occured
             ApiError: any other error status: Operation Failed.
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """
@@ -287,6 +289,7 @@ class TwilioClient:
             BadRequestError: Bad Request
             InternalServerError: Internal Server Error. Unknown error occurred
             ApiError: any other error status: Operation Failed.
+            EmptySuccessError: the call succeeded, but its body is empty or null
             UnexpectedResponseError: a success whose body is not the documented one
             TransportError: the request did not complete
         """

@@ -12,6 +12,7 @@ from ._runtime import (
     ApiError,
     ConnectorError,
     DecodeError,
+    EmptySuccessError,
     TransportError,
     UnexpectedResponseError,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "BadRequestError",
     "ConnectorError",
     "DecodeError",
+    "EmptySuccessError",
     "InternalServerError",
     "NotFoundError",
     "TransportError",

@@ -90,9 +90,7 @@ def record(api: Api, with_async: bool = True) -> dict[str, Any]:
                     }
                     for position, p in _exposed(op)
                 ],
-                "returns": spelling.return_annotation(
-                    [r.type for r in op.success_responses]
-                ).text,
+                "returns": spelling.return_annotation(op.results).text,
                 "pager": op.pager.method_name if op.pager else None,
                 "errors": {
                     r.status: errors[int(r.status)]

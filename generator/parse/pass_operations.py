@@ -304,13 +304,16 @@ class Operations:
                 )
                 continue
             kind = None
+            nullable = False
             bodiless = spec.method == "head" or status in NO_BODY_STATUSES
             if response.schema is not None and not bodiless:
                 kind = self._root_type(response.schema_pointer)
                 if response.binary:
                     kind = ScalarType("bytes")
+                resolved = self.reader.resolve(response.schema)[1]
+                nullable = response.schema.nullable or resolved.nullable
             result.append(
-                Response(status, response.description, kind, response.headers)
+                Response(status, response.description, kind, response.headers, nullable)
             )
         return tuple(result)
 

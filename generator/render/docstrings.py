@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from generator.client_options import CLIENT_OPTIONS
 from generator.model import (
+    ANY,
+    BYTES,
     Api,
     EnumClass,
     Field,
@@ -92,6 +94,13 @@ def operation_doc(operation: Operation, api: Api) -> str:
         f": {_one_line(default.description)}{_error_body(default)}" if default else ""
     )
     raises.append(("ApiError", other))
+    if any(_empty_raises(r) for r in operation.success_responses):
+        raises.append(
+            (
+                "EmptySuccessError",
+                "the call succeeded, but its body is empty or null",
+            )
+        )
     raises.append(
         ("UnexpectedResponseError", "a success whose body is not the documented one")
     )
@@ -224,3 +233,10 @@ def iterator_doc(operation: Operation, client_class: str) -> str:
         _section("Args", arguments),
         f"Raises:\n    The errors of {client_class}.{operation.method_name}, for any page.",
     )
+
+
+def _empty_raises(response: Response) -> bool:
+    """Whether an empty or null success body raises EmptySuccessError: a typed body the
+    schema does not let be null (a file is any bytes, untyped JSON may be null)."""
+    kind = response.type
+    return kind is not None and not response.nullable and kind not in (ANY, BYTES)

@@ -3,6 +3,7 @@ with the imports it needs (models from `.models`, helpers from `._runtime`)."""
 
 from __future__ import annotations
 
+from generator.model import ANY as ANY_TYPE
 from generator.model import (
     DictType,
     EnumType,
@@ -79,21 +80,33 @@ def decoder(kind: TypeRef) -> Code | None:
     return None
 
 
-def response_decoder(kind: TypeRef | None) -> Code:
+def response_decoder(kind: TypeRef | None, nullable: bool = False) -> Code:
+    """How a success body is read: `Nullable(...)` where the schema lets it be null (parsed
+    JSON, kept as it is, may be null anyway)."""
     if kind is None:
         return Code("no_content", Imports.of(RUNTIME, "no_content"))
     if kind == ScalarType("bytes"):
         return Code("binary", Imports.of(RUNTIME, "binary"))
-    return decoder(kind) or Code("parse_json", Imports.of(RUNTIME, "parse_json"))
+    if kind == ANY_TYPE:
+        return Code("parse_json", Imports.of(RUNTIME, "parse_json"))
+    typed = decoder(kind) or Code("json_value", Imports.of(RUNTIME, "json_value"))
+    if nullable:
+        return Code(
+            f"Nullable({typed.text})", typed.imports | Imports.of(RUNTIME, "Nullable")
+        )
+    return typed
 
 
-def return_annotation(kinds: list[TypeRef | None]) -> Code:
-    """The union of the success types, in order, without repeats; None when no body."""
+def return_annotation(kinds: list[tuple[TypeRef | None, bool]]) -> Code:
+    """The union of the success types (each with None where its schema lets it be null), in
+    order, without repeats; None when no body."""
     spelled: list[Code] = []
-    for kind in kinds:
+    for kind, nullable in kinds:
         code = Code("None") if kind is None else annotation(kind)
-        if code.text not in (c.text for c in spelled):
-            spelled.append(code)
+        nothing = [Code("None")] if nullable and kind is not None else []
+        for part in [code, *nothing]:
+            if part.text not in (c.text for c in spelled):
+                spelled.append(part)
     if any(code == ANY for code in spelled):
         return ANY
     imports = NO_IMPORTS

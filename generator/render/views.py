@@ -302,9 +302,7 @@ class OperationView:
 
     @cached_property
     def return_type(self) -> Code:
-        return spelling.return_annotation(
-            [r.type for r in self.operation.success_responses]
-        )
+        return spelling.return_annotation(self.operation.results)
 
     @property
     def returns(self) -> str:
@@ -428,7 +426,7 @@ class OperationView:
     @cached_property
     def decoders(self) -> list[tuple[str, Code]]:
         return [
-            (r.status, spelling.response_decoder(r.type))
+            (r.status, spelling.response_decoder(r.type, r.nullable))
             for r in self.operation.success_responses
         ]
 
@@ -804,7 +802,7 @@ def _return_aliases(api: Api) -> dict[str, ReturnAlias]:
     aliases: dict[str, ReturnAlias] = {}
     taken: set[str] = set()
     for op in api.operations:
-        annotation = spelling.return_annotation([r.type for r in op.success_responses])
+        annotation = spelling.return_annotation(op.results)
         if len(annotation.text) > ALIAS_MIN_LENGTH and _compound(annotation.text):
             words = "".join(part.capitalize() for part in op.method_name.split("_"))
             name, number = f"_{words}Result", 2
@@ -1106,6 +1104,7 @@ BASE_ERRORS = [
     "ApiError",
     "ConnectorError",
     "DecodeError",
+    "EmptySuccessError",
     "TransportError",
     "UnexpectedResponseError",
 ]

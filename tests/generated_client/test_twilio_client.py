@@ -15,6 +15,7 @@ from pytest_httpserver import HTTPServer
 from twilio_connector import (
     UNSET,
     ApiError,
+    EmptySuccessError,
     Message,
     MessageList,
     NotFoundError,
@@ -203,6 +204,23 @@ def test_raw_responses_expose_status_and_headers(
     assert raw.parse().sid == "SM1"
 
 
+@pytest.mark.parametrize("body", ["", "  \r\n", "null"])
+def test_an_empty_or_null_success_body_where_a_model_is_due_is_empty_success(
+    httpserver: HTTPServer, client: TwilioClient, body: str
+) -> None:
+    """The call was carried out: the error says so, a subclass of UnexpectedResponseError
+    that carries the raw response."""
+    httpserver.expect_oneshot_request(f"{ACCOUNT}/Messages/SM1.json").respond_with_data(
+        body, content_type="application/json", headers={"X-Request-Id": "r1"}
+    )
+    with pytest.raises(EmptySuccessError) as caught:
+        client.get_message("SM1")
+    assert isinstance(caught.value, UnexpectedResponseError)
+    assert caught.value.status_code == 200 and caught.value.text == body
+    assert caught.value.response.headers["X-Request-Id"] == "r1"
+    assert "the call succeeded, but its body is empty (or null)" in str(caught.value)
+
+
 def test_an_undocumented_success_uses_the_only_documented_one(
     httpserver: HTTPServer, client: TwilioClient
 ) -> None:
@@ -222,7 +240,6 @@ def test_an_undocumented_success_uses_the_only_documented_one(
         ),
         ("[1, 2]", "application/json", "expected a JSON object for Message, got array"),
         ("<html>Bad gateway</html>", "text/html", "the body is not valid JSON"),
-        ("", "application/json", "the body is not valid JSON"),
     ],
 )
 def test_a_body_that_is_not_the_promised_model_raises_unexpected_response(

@@ -108,12 +108,13 @@ def test_an_html_error_page_with_status_200_is_an_unexpected_response(
     assert server.requests == 1
 
 
-def test_an_empty_body_where_a_model_was_due_is_an_unexpected_response(
+def test_an_empty_body_where_a_model_was_due_is_an_empty_success_never_retried(
     serve: Serve,
 ) -> None:
     server, client, _ = serve(answer(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-    with pytest.raises(UnexpectedResponseError, match="not valid JSON"):
+    with pytest.raises(UnexpectedResponseError, match="the call succeeded") as caught:
         client.get_message("SM1")
+    assert type(caught.value).__name__ == "EmptySuccessError"
     assert server.requests == 1
 
 

@@ -1,0 +1,221 @@
+"""The Swagger 2.0 ecosystem's referee: AutoRest's acceptance-test server
+(`@microsoft.azure/autorest.testserver`, MIT, pinned in `tests/autorest/` with its lock file;
+`.ci/run` installs it, the fixture does where it is missing). Its routes check every request
+byte by byte and count each scenario they saw done right in a coverage report
+(`/report/vanilla`).
+
+Clients are generated (`--no-tests`) from the package's own `swagger/` files; each scenario of
+SCENARIOS calls one method through the sync client and through the async one and checks what
+it returns or raises (what AutoRest's own acceptance tests expect, or what `docs/autorest.md`
+says we do instead); the last test asserts that the server counted every scenario of COUNTED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.pipeline import generate
+
+from ..conftest import make_job
+
+
+@dataclass(frozen=True)
+class Call:
+    """One scenario: a method called with arguments, and what it must return (`returns`) or
+    raise (`raises`, an error class name of the generated package)."""
+
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    returns: Any = None
+    raises: str = ""
+
+    def __str__(self) -> str:
+        return self.method
+
+
+# By swagger file (without `.json`): the calls, in the order the routes expect them.
+SCENARIOS: dict[str, list[Call]] = {
+    "body-string": [
+        Call("string_get_null", returns=None),  # x-nullable: a success is a success
+        Call("string_put_null"),
+        Call("string_get_empty", returns=""),
+        Call("string_put_empty", ("",)),
+        Call(
+            "string_get_whitespace",
+            returns="    Now is the time for all good men to come to the aid of their"
+            " country    ",
+        ),
+        Call(
+            "string_put_whitespace",
+            (
+                "    Now is the time for all good men to come to the aid of their"
+                " country    ",
+            ),
+        ),
+        # not nullable: the empty success is EmptySuccessError (docs/autorest.md)
+        Call("string_get_not_provided", raises="EmptySuccessError"),
+        Call("enum_get_not_expandable", returns="red color"),
+        Call("enum_put_not_expandable", ("red color",)),
+        Call("enum_get_referenced", returns="red color"),
+        Call("enum_put_referenced", ("red color",)),
+        Call(
+            "string_get_base64_encoded",
+            returns="YSBzdHJpbmcgdGhhdCBnZXRzIGVuY29kZWQgd2l0aCBiYXNlNjQ=",
+        ),
+        Call(
+            "string_get_base64_url_encoded",
+            returns="YSBzdHJpbmcgdGhhdCBnZXRzIGVuY29kZWQgd2l0aCBiYXNlNjR1cmw",
+        ),
+        Call(
+            "string_put_base64_url_encoded",
+            ("YSBzdHJpbmcgdGhhdCBnZXRzIGVuY29kZWQgd2l0aCBiYXNlNjR1cmw",),
+        ),
+        Call("string_get_null_base64_url_encoded", returns=None),
+    ],
+}
+
+# The report's keys the scenarios above must have counted, by swagger file.
+COUNTED: dict[str, list[str]] = {
+    "body-string": [
+        "getStringNull",
+        "putStringNull",
+        "getStringEmpty",
+        "putStringEmpty",
+        "getStringWithLeadingAndTrailingWhitespace",
+        "putStringWithLeadingAndTrailingWhitespace",
+        "getStringNotProvided",
+        "getEnumNotExpandable",
+        "putEnumNotExpandable",
+        "getEnumReferenced",
+        "putEnumReferenced",
+        "getStringBase64Encoded",
+        "getStringBase64UrlEncoded",
+        "putStringBase64UrlEncoded",
+        "getStringNullBase64UrlEncoding",
+    ],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(
+    autorest_testserver: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The test server on a free port of 127.0.0.1, its coverage kept in a temporary folder;
+    its origin. Its output goes to a log file, never a pipe that could fill."""
+    folder = tmp_path_factory.mktemp("autorest")
+    port = free_port()
+    log = folder / "server.log"
+    command = [
+        "node",
+        str(autorest_testserver / "dist" / "cli" / "cli.js"),
+        "run",
+        f"--port={port}",
+        f"--coverageDirectory={folder / 'coverage'}",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, cwd=folder
+        )
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{origin}/report/vanilla", timeout=1).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "the test server did not start in 60 s"
+            time.sleep(0.1)
+        yield origin
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def packages(
+    autorest_testserver: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, ModuleType]]:
+    """Each swagger file of SCENARIOS generated (`--no-tests`) and imported, by file."""
+    output = tmp_path_factory.mktemp("autorest-clients")
+    sys.path.insert(0, str(output))
+    try:
+        modules = {}
+        for name in SCENARIOS:
+            spec = autorest_testserver / "swagger" / f"{name}.json"
+            generated, _ = generate(make_job(spec, output, with_tests=False))
+            modules[name] = importlib.import_module(generated.package)
+        yield modules
+    finally:
+        sys.path.remove(str(output))
+
+
+def client_class(module: ModuleType, prefix: str = "") -> Any:
+    names = [n for n in dir(module) if n.endswith("Client") and not n.startswith("_")]
+    (name,) = [
+        n
+        for n in names
+        if n.startswith(prefix) and n.startswith("Async") == bool(prefix)
+    ]
+    return getattr(module, name)
+
+
+def called(module: ModuleType, origin: str, call: Call, kind: str) -> Any:
+    """What the method returns, or the error it raises, through the sync or async client."""
+    if kind == "sync":
+        with client_class(module)(origin, max_retries=0) as client:
+            return getattr(client, call.method)(*call.args, **call.kwargs)
+
+    async def run() -> Any:
+        async with client_class(module, "Async")(origin, max_retries=0) as client:
+            return await getattr(client, call.method)(*call.args, **call.kwargs)
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [(name, call) for name, calls in SCENARIOS.items() for call in calls],
+    ids=lambda value: str(value),
+)
+def test_each_scenario_behaves_as_the_referee_expects(
+    server: str, packages: dict[str, ModuleType], name: str, call: Call, kind: str
+) -> None:
+    module = packages[name]
+    if call.raises:
+        with pytest.raises(getattr(module, call.raises)):
+            called(module, server, call, kind)
+        return
+    assert called(module, server, call, kind) == call.returns
+
+
+def test_the_server_counted_every_scenario(
+    server: str, packages: dict[str, ModuleType]
+) -> None:
+    """Run after the scenarios: each one the server saw done right, counted."""
+    report = httpx.get(f"{server}/report/vanilla", timeout=10).json()
+    expected = [key for keys in COUNTED.values() for key in keys]
+    assert [key for key in expected if not report.get(key)] == []
