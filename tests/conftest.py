@@ -196,7 +196,9 @@ def npm_installed(home: Path, entry: Path) -> Path:
     with `npm ci` where it is missing."""
     if not entry.exists():
         npm = shutil.which("npm")
-        assert npm, f"{entry} is not installed and npm is missing: install Node.js and npm"
+        assert (
+            npm
+        ), f"{entry} is not installed and npm is missing: install Node.js and npm"
         done = subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(home)],
             capture_output=True,

@@ -773,7 +773,7 @@ class AsyncRawResponse(_Response[T]):
 
 # Retried automatically: idempotent methods only, on these statuses and on connection errors.
 IDEMPOTENT_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PUT"})
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Seconds before the first retry, doubled for each next one, with jitter.
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 8.0

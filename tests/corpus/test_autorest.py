@@ -48,6 +48,10 @@ class Call:
         return self.method
 
 
+WHITESPACE = (
+    "    Now is the time for all good men to come to the aid of their country    "
+)
+
 # By swagger file (without `.json`): the calls, in the order the routes expect them.
 SCENARIOS: dict[str, list[Call]] = {
     "body-string": [
@@ -55,18 +59,8 @@ SCENARIOS: dict[str, list[Call]] = {
         Call("string_put_null"),
         Call("string_get_empty", returns=""),
         Call("string_put_empty", ("",)),
-        Call(
-            "string_get_whitespace",
-            returns="    Now is the time for all good men to come to the aid of their"
-            " country    ",
-        ),
-        Call(
-            "string_put_whitespace",
-            (
-                "    Now is the time for all good men to come to the aid of their"
-                " country    ",
-            ),
-        ),
+        Call("string_get_whitespace", returns=WHITESPACE),
+        Call("string_put_whitespace", (WHITESPACE,)),
         # not nullable: the empty success is EmptySuccessError (docs/autorest.md)
         Call("string_get_not_provided", raises="EmptySuccessError"),
         Call("enum_get_not_expandable", returns="red color"),

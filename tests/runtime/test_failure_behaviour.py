@@ -73,13 +73,31 @@ def test_503_with_retry_after_is_waited_for_then_retried(
     assert (server.requests, slept) == (2, [3.0])
 
 
-def test_a_post_answered_503_is_not_retried(
-    serve: Serve,
+@pytest.mark.parametrize("code", [408, 429, 500, 502, 503, 504])
+def test_a_get_answered_a_passing_failure_is_retried(serve: Serve, code: int) -> None:
+    server, client, slept = serve(status(code, "Retry-After: 1\r\n"), ok())
+    assert client.get_message("SM1").sid == "SM1"
+    assert (server.requests, slept) == (2, [1.0])
+
+
+@pytest.mark.parametrize("code", [408, 500, 503])
+def test_a_post_answered_a_passing_failure_is_not_retried(
+    serve: Serve, code: int
 ) -> None:
-    server, client, slept = serve(status(503, "Retry-After: 1\r\n"), ok())
+    server, client, slept = serve(status(code, "Retry-After: 1\r\n"), ok())
     with pytest.raises(ConnectorError) as caught:
         send(client)
-    assert getattr(caught.value, "status_code", None) == 503
+    assert getattr(caught.value, "status_code", None) == code
+    assert (server.requests, slept) == (1, [])
+
+
+@pytest.mark.parametrize("code", [400, 404, 501])
+def test_a_get_answered_a_lasting_failure_is_not_retried(
+    serve: Serve, code: int
+) -> None:
+    server, client, slept = serve(status(code, ""), ok())
+    with pytest.raises(ConnectorError):
+        client.get_message("SM1")
     assert (server.requests, slept) == (1, [])
 
 
