@@ -40,10 +40,10 @@ CLIENT_OPTIONS = (
         "max_retries",
         "int",
         "2",
-        "retries of idempotent requests (429, 502, 503, 504)",
+        "retries of idempotent requests (408, 429, 500, 502, 503, 504)",
         "How many times an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) is retried"
-        " after a connection error or a 429, 502, 503 or 504; 0 turns retries off. POST and"
-        " PATCH are never retried.",
+        " after a connection error or a 408, 429, 500, 502, 503 or 504; 0 turns retries off."
+        " POST and PATCH are never retried.",
         "int | None",
     ),
     ClientOption(
@@ -75,6 +75,17 @@ CLIENT_OPTIONS = (
         "seconds one attempt may take in all",
         option_annotation="float | None | Unset",
         option_default="UNSET",
+    ),
+    ClientOption(
+        "follow_redirects",
+        "bool",
+        "True",
+        "redirects followed (GET and HEAD: 30x; any method: 303 as GET, 307, 308)",
+        "Follow redirects: GET and HEAD on 300, 301, 302, 303, 307 and 308; any method on 303"
+        " (as a GET without a body) and on 307 and 308 (method and body kept); at most 10"
+        " hops within the attempt's deadline, never from https to http, and without any"
+        " credential to another origin. False returns the redirect itself.",
+        "bool | None",
     ),
     ClientOption(
         "stream",

@@ -553,6 +553,10 @@ class ApiKey(Credential):
     def query_name(self) -> str | None:
         return self._name if self._location == "query" else None
 
+    @property
+    def header_name(self) -> str | None:
+        return self._name if self._location != "query" else None
+
     def apply(self, headers: httpx.Headers, query: list[tuple[str, Any]]) -> None:
         """Send the key, unless the call gave a parameter of the same name itself."""
         if self._location == "query":
@@ -774,6 +778,11 @@ class AsyncRawResponse(_Response[T]):
 # Retried automatically: idempotent methods only, on these statuses and on connection errors.
 IDEMPOTENT_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PUT"})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Redirects the client follows (see TransportCore.redirect), and how many hops at most.
+REDIRECT_STATUSES = frozenset({300, 301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
+# Headers that carry credentials: never sent to another origin than the request's.
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 # Seconds before the first retry, doubled for each next one, with jitter.
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
@@ -1544,6 +1553,7 @@ class TransportCore(Generic[HTTPClient]):
         attempt_timeout: float | None = None,
         stream: bool = False,
         data_format: str = "json",
+        follow_redirects: bool = True,
     ) -> None:
         try:
             url = httpx.URL(base_url)
@@ -1562,6 +1572,7 @@ class TransportCore(Generic[HTTPClient]):
         self.attempt_timeout = attempt_timeout
         self.stream = stream  # success bodies left unread, for RawResponse.iter_bytes
         self.data_format = data_format  # "xml": XML where an operation offers both
+        self.follow_redirects = follow_redirects
         self.client_parameters = dict(client_parameters or {})
         self._credentials = credentials
         self._user_agent = user_agent
@@ -1591,6 +1602,7 @@ class TransportCore(Generic[HTTPClient]):
         attempt_timeout: float | None | Unset = UNSET,
         stream: bool | None = None,
         data_format: str | None = None,
+        follow_redirects: bool | None = None,
         client_parameters: Mapping[str, Any] | None = None,
     ) -> Core:
         """A transport with other options over the same connection pool (which it never
@@ -1612,6 +1624,8 @@ class TransportCore(Generic[HTTPClient]):
             other.stream = stream
         if data_format is not None:
             other.data_format = data_format
+        if follow_redirects is not None:
+            other.follow_redirects = follow_redirects
         given = {k: v for k, v in (client_parameters or {}).items() if v is not None}
         other.client_parameters = {**self.client_parameters, **given}
         other._check()
@@ -1724,6 +1738,72 @@ class TransportCore(Generic[HTTPClient]):
         outgoing = Outgoing("GET", target, request_headers, None, auth)
         return NextPage(outgoing, frozenset(trail) | {key})
 
+    def redirect(
+        self, outgoing: Outgoing, response: httpx.Response, hops: int
+    ) -> Outgoing | None:
+        """The request a redirect asks for next, or None where it is not followed: GET and
+        HEAD follow every status of REDIRECT_STATUSES; any method follows 303 as a GET without
+        a body, and 307 and 308 with its method and body; nothing else is followed (the 3xx is
+        then the response), nor anything when follow_redirects is off. A hop to another origin
+        carries no credential (no credential header, API key or basic auth); TransportError
+        past MAX_REDIRECTS hops, from https to http, to a URL that is not http(s)."""
+        status = response.status_code
+        location = response.headers.get("Location")
+        method = outgoing.method
+        if not self.follow_redirects or status not in REDIRECT_STATUSES or not location:
+            return None
+        if method not in ("GET", "HEAD") and status not in (303, 307, 308):
+            return None
+        try:
+            here = httpx.URL(outgoing.url)
+            there = here.join(location)
+        except (httpx.InvalidURL, TypeError):
+            raise TransportError(
+                "a redirect's Location is not a URL", attempts=1
+            ) from None
+        if there.scheme not in ("http", "https") or not there.host:
+            raise TransportError(
+                "a redirect leads to a URL that is not http(s)", attempts=1
+            )
+        if here.scheme == "https" and there.scheme == "http":
+            raise TransportError("a redirect from https to http is refused", attempts=1)
+        if hops >= MAX_REDIRECTS:
+            raise TransportError(f"more than {MAX_REDIRECTS} redirects", attempts=1)
+        headers = httpx.Headers(outgoing.headers)
+        body, auth = outgoing.body, outgoing.auth
+        if status == 303 and method != "HEAD":
+            method, body = "GET", None
+            for name in ("Content-Type", "Content-Length"):
+                headers.pop(name, None)
+        if (there.scheme, there.host, there.port) != (
+            here.scheme,
+            here.host,
+            here.port,
+        ):
+            there = self._without_credentials(there, headers)
+            auth = None
+        return Outgoing(
+            method, str(there.copy_with(fragment=None)), headers, body, auth
+        )
+
+    def _without_credentials(self, url: httpx.URL, headers: httpx.Headers) -> httpx.URL:
+        """Strip every credential from a request bound for another origin: the credential
+        headers and API key headers from `headers`, the API key query names from the URL.
+        """
+        for name in list(headers.keys()):
+            if name.lower() in CREDENTIAL_HEADERS | self._header_credentials():
+                del headers[name]
+        ignored = self._query_credentials()
+        pairs = [(k, v) for k, v in url.params.multi_items() if k not in ignored]
+        return url.copy_with(query=urlencode(pairs).encode("ascii") or None)
+
+    def _header_credentials(self) -> frozenset[str]:
+        return frozenset(
+            credential.header_name.lower()
+            for credential in self._credentials.values()
+            if isinstance(credential, ApiKey) and credential.header_name
+        )
+
     def retry_delay(
         self,
         outgoing: Outgoing,
@@ -1825,6 +1905,21 @@ class TransportCore(Generic[HTTPClient]):
         return _Body(response, self.max_response_size, deadline)
 
 
+def _built(
+    client: httpx.Client | httpx.AsyncClient,
+    outgoing: Outgoing,
+    timeout: float | httpx.Timeout,
+) -> httpx.Request:
+    """The httpx request of an Outgoing, with the client's own defaults merged in."""
+    return client.build_request(
+        outgoing.method,
+        outgoing.url,
+        content=outgoing.body,
+        headers=outgoing.headers,
+        timeout=timeout,
+    )
+
+
 class Transport(TransportCore[httpx.Client]):
     """The sync client's I/O: sends what TransportCore builds over an httpx.Client.
 
@@ -1915,23 +2010,26 @@ class Transport(TransportCore[httpx.Client]):
     def _attempt(self, outgoing: Outgoing) -> tuple[httpx.Response, bytes | None]:
         """One request and its body, read within the size bound and the attempt's deadline; a
         success's body is left unread when streaming (None)."""
-        request = self._client.build_request(
-            outgoing.method,
-            outgoing.url,
-            content=outgoing.body,
-            headers=outgoing.headers,
-            timeout=self.timeout,
-        )
-        deadline = time.monotonic() + self.deadline()
+        deadline = time.monotonic() + self.deadline()  # every hop within it
         token = _DEADLINE.set(deadline)
         try:
-            response = self._client.send(
-                request,
-                auth=(
-                    httpx.USE_CLIENT_DEFAULT if outgoing.auth is None else outgoing.auth
-                ),
-                stream=True,
-            )
+            hops = 0
+            while True:
+                response = self._client.send(
+                    _built(self._client, outgoing, self.timeout),
+                    auth=(
+                        httpx.USE_CLIENT_DEFAULT
+                        if outgoing.auth is None
+                        else outgoing.auth
+                    ),
+                    stream=True,
+                    follow_redirects=False,  # followed here, by the rules of redirect()
+                )
+                following = self.redirect(outgoing, response, hops)
+                if following is None:
+                    break
+                response.close()
+                outgoing, hops = following, hops + 1
             if self.stream and response.is_success:
                 return response, None
             try:
@@ -2055,23 +2153,26 @@ class AsyncTransport(TransportCore[httpx.AsyncClient]):
     async def _attempt(self, outgoing: Outgoing) -> tuple[httpx.Response, bytes | None]:
         """One request and its body, read within the size bound and the attempt's deadline; a
         success's body is left unread when streaming (None)."""
-        request = self._client.build_request(
-            outgoing.method,
-            outgoing.url,
-            content=outgoing.body,
-            headers=outgoing.headers,
-            timeout=self.timeout,
-        )
-        deadline = time.monotonic() + self.deadline()
+        deadline = time.monotonic() + self.deadline()  # every hop within it
         token = _DEADLINE.set(deadline)
         try:
-            response = await self._client.send(
-                request,
-                auth=(
-                    httpx.USE_CLIENT_DEFAULT if outgoing.auth is None else outgoing.auth
-                ),
-                stream=True,
-            )
+            hops = 0
+            while True:
+                response = await self._client.send(
+                    _built(self._client, outgoing, self.timeout),
+                    auth=(
+                        httpx.USE_CLIENT_DEFAULT
+                        if outgoing.auth is None
+                        else outgoing.auth
+                    ),
+                    stream=True,
+                    follow_redirects=False,  # followed here, by the rules of redirect()
+                )
+                following = self.redirect(outgoing, response, hops)
+                if following is None:
+                    break
+                await response.aclose()
+                outgoing, hops = following, hops + 1
             if self.stream and response.is_success:
                 return response, None
             try:

@@ -67,10 +67,15 @@ class TwilioAPIClient:
         timeout: Seconds to wait for the server (or an httpx.Timeout), for every
             attempt.
         max_retries: How many times an idempotent request (GET, HEAD, PUT, DELETE,
-            OPTIONS) is retried after a connection error or a 429, 502, 503 or 504; 0
-            turns retries off. POST and PATCH are never retried.
+            OPTIONS) is retried after a connection error or a 408, 429, 500, 502, 503 or
+            504; 0 turns retries off. POST and PATCH are never retried.
         http_client: An httpx.Client of your own (proxies, TLS, limits); not closed by
             close().
+        follow_redirects: Follow redirects: GET and HEAD on 300, 301, 302, 303, 307 and
+            308; any method on 303 (as a GET without a body) and on 307 and 308 (method
+            and body kept); at most 10 hops within the attempt's deadline, never from
+            https to http, and without any credential to another origin. False returns
+            the redirect itself.
     """
 
     def __init__(
@@ -85,6 +90,7 @@ class TwilioAPIClient:
         max_response_size: int | None = MAX_RESPONSE_SIZE,
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
+        follow_redirects: bool = True,
     ) -> None:
         credentials: dict[str, Credential] = {}
         if auth is not None:
@@ -101,6 +107,7 @@ class TwilioAPIClient:
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
+            follow_redirects=follow_redirects,
         )
         self.with_raw_response = TwilioAPIClientWithRawResponse(self._transport)
 
@@ -112,6 +119,7 @@ class TwilioAPIClient:
         max_response_size: int | None | Unset = UNSET,
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
+        follow_redirects: bool | None = None,
         stream: bool | None = None,
         account_sid: str | None = None,
     ) -> TwilioAPIClient:
@@ -130,6 +138,7 @@ class TwilioAPIClient:
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
+            follow_redirects=follow_redirects,
             stream=stream,
             client_parameters={"account_sid": account_sid},
         )

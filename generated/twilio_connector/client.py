@@ -42,10 +42,15 @@ class TwilioClient:
         timeout: Seconds to wait for the server (or an httpx.Timeout), for every
             attempt.
         max_retries: How many times an idempotent request (GET, HEAD, PUT, DELETE,
-            OPTIONS) is retried after a connection error or a 429, 502, 503 or 504; 0
-            turns retries off. POST and PATCH are never retried.
+            OPTIONS) is retried after a connection error or a 408, 429, 500, 502, 503 or
+            504; 0 turns retries off. POST and PATCH are never retried.
         http_client: An httpx.Client of your own (proxies, TLS, limits); not closed by
             close().
+        follow_redirects: Follow redirects: GET and HEAD on 300, 301, 302, 303, 307 and
+            308; any method on 303 (as a GET without a body) and on 307 and 308 (method
+            and body kept); at most 10 hops within the attempt's deadline, never from
+            https to http, and without any credential to another origin. False returns
+            the redirect itself.
         data_format: "xml" to send and receive XML where an operation offers both JSON
             and XML (one that offers a single format uses it whatever is asked); a
             response is read as XML when its Content-Type is an XML media type.
@@ -62,6 +67,7 @@ class TwilioClient:
         max_response_size: int | None = MAX_RESPONSE_SIZE,
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
+        follow_redirects: bool = True,
         data_format: Literal["json", "xml"] = "json",
     ) -> None:
         credentials: dict[str, Credential] = {}
@@ -78,6 +84,7 @@ class TwilioClient:
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
+            follow_redirects=follow_redirects,
             data_format=data_format,
         )
         self.with_raw_response = TwilioClientWithRawResponse(self._transport)
@@ -90,6 +97,7 @@ class TwilioClient:
         max_response_size: int | None | Unset = UNSET,
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
+        follow_redirects: bool | None = None,
         stream: bool | None = None,
         data_format: Literal["json", "xml"] | None = None,
     ) -> TwilioClient:
@@ -108,6 +116,7 @@ class TwilioClient:
             max_response_size=max_response_size,
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
+            follow_redirects=follow_redirects,
             stream=stream,
             data_format=data_format,
         )
