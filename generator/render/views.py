@@ -39,6 +39,7 @@ from generator.render.printer import (
     Prefixed,
     Union,
     call,
+    lay_out,
     literal,
     returning,
     top_level_split,
@@ -711,9 +712,13 @@ class ClientView:
         return f"{self.api.package}/{_token(self.api.version)}"
 
     @property
-    def user_agent_statement(self) -> Node:
-        """`USER_AGENT = "..."`, in parentheses where a long package name needs them."""
-        return Assign("USER_AGENT", value=literal(self.user_agent))
+    def user_agent_value(self) -> str:
+        """What `USER_AGENT = ` is given: the literal, in parentheses on lines of their own
+        where a long package name needs them (the template keeps the assignment, so that the
+        names it binds are read from it)."""
+        target = "USER_AGENT = "
+        statement = lay_out(Assign("USER_AGENT", value=literal(self.user_agent)))
+        return statement.removeprefix(target)
 
     @property
     def import_statement(self) -> Node:
