@@ -64,6 +64,7 @@ class BodyEncoding(ClosedSet):
     NONE = "none"
     JSON = "json"
     BINARY = "binary"
+    TEXT = "text"  # a string sent as it is, under a text/* media type
     FORM = "form"  # application/x-www-form-urlencoded
     MULTIPART = "multipart"
 
@@ -260,7 +261,9 @@ class RequestBody:
     `ParameterLocation.BODY` and `ParameterLocation.FORM`."""
 
     encoding: BodyEncoding
-    content_type: str = "application/octet-stream"  # a binary payload's media type
+    # the payload's media type: a binary one, a text/* one, or JSON's (application/json, or
+    # the JSON-like type the operation consumes: application/merge-patch+json)
+    content_type: str = "application/octet-stream"
     payload: Parameter | None = None  # the JSON or binary body
     fields: tuple[
         Parameter, ...

@@ -11,6 +11,7 @@ per package (the user agent, the error class of each status) reaches it as argum
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import contextvars
 import copy
@@ -1426,6 +1427,20 @@ class _Refusal(Exception):
         self.reason = reason
 
 
+def _charset(media_type: str | None) -> str | None:
+    """The charset a media type names (`text/plain; charset=UTF-8`), when Python knows it."""
+    for parameter in (media_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                return None
+            return charset
+    return None
+
+
 def _xml_document(value: Any, model: type[XmlModel]) -> bytes:
     """A body parameter's XML: the model's own, or that of the model a plain dict describes."""
     if not isinstance(value, XmlModel):
@@ -1653,7 +1668,8 @@ class TransportCore(Generic[HTTPClient]):
         files: Iterable[tuple[Any, ...]] = (),
         multipart: bool = False,
         content: bytes | BinaryIO | None = None,
-        content_type: str = "application/octet-stream",
+        text: str | None = None,
+        content_type: str | None = None,
         security: Iterable[Iterable[str]] = (),
         accept: str = JSON,
         formats: Formats | None = None,
@@ -1678,11 +1694,16 @@ class TransportCore(Generic[HTTPClient]):
             request_headers.setdefault("Content-Type", sends)
             body = _xml_document(json_body, body_model)
         elif json_body is not UNSET and json_body is not None:
-            request_headers.setdefault("Content-Type", "application/json")
+            request_headers.setdefault("Content-Type", content_type or JSON)
             body = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
         elif content is not None:
-            request_headers.setdefault("Content-Type", content_type)
+            request_headers.setdefault(
+                "Content-Type", content_type or "application/octet-stream"
+            )
             body = _read(content)
+        elif text is not None:
+            request_headers.setdefault("Content-Type", content_type or "text/plain")
+            body = str(text).encode(_charset(content_type) or "utf-8")
         elif form or files or multipart:
             body, form_type = encode_form(form, files, multipart=multipart)
             # the boundary must be the one used

@@ -485,10 +485,24 @@ def _request_body(
     body = next((p for p in parameters if p.location == ParameterLocation.BODY), None)
     if body is None:
         return None
-    if body.type != ScalarType("bytes"):
-        return RequestBody(BodyEncoding.JSON, payload=body)
-    content_type = next(
-        (c for c in consumes if "json" not in c and "form" not in c),
-        "application/octet-stream",
-    )
-    return RequestBody(BodyEncoding.BINARY, content_type, payload=body)
+    sendable = [c for c in consumes if c and HEADER_VALUE.fullmatch(c) and "," not in c]
+    if body.type == ScalarType("bytes"):
+        content_type = next(
+            (c for c in sendable if "json" not in c and "form" not in c),
+            "application/octet-stream",
+        )
+        return RequestBody(BodyEncoding.BINARY, content_type, payload=body)
+    json_types = [c for c in sendable if is_json_like(c)]
+    texts = [c for c in sendable if c.lower().startswith("text/")]
+    if body.type == ScalarType("str") and texts and not json_types:
+        return RequestBody(BodyEncoding.TEXT, texts[0], payload=body)
+    exact = "application/json" in json_types or not json_types
+    media_type = "application/json" if exact else json_types[0]
+    return RequestBody(BodyEncoding.JSON, media_type, payload=body)
+
+
+def is_json_like(media_type: str) -> bool:
+    """application/json, or a type whose suffix says JSON (application/merge-patch+json),
+    whatever its parameters."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")

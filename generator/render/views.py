@@ -584,8 +584,13 @@ def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
     if op.body is not None and op.body_encoding == "binary":
         arguments.append(("content", value(op.body)))
         arguments.append(("content_type", escape.py_literal(op.content_type)))
+    elif op.body is not None and op.body_encoding == "text":
+        arguments.append(("text", value(op.body)))
+        arguments.append(("content_type", escape.py_literal(op.content_type)))
     elif op.body is not None:
         arguments.append(("json_body", value(op.body)))
+        if op.content_type != "application/json":  # a JSON-like type of its own
+            arguments.append(("content_type", escape.py_literal(op.content_type)))
     if op.security:
         arguments.append(("security", literal(op.security)))
     if op.accept != "application/json":

@@ -166,6 +166,16 @@ class BinaryBody:
 
 
 @dataclass(frozen=True)
+class TextBody:
+    value: str
+    content_type: str
+
+    def check(self, request: Any) -> None:
+        assert content_type(request) == self.content_type
+        assert request.get_data(as_text=True) == self.value
+
+
+@dataclass(frozen=True)
 class FormBody:
     fields: dict[str, list[str]]
 
@@ -185,7 +195,7 @@ class MultipartBody:
         assert {k: f.read() for k, f in request.files.items()} == self.files
 
 
-Body = NoBody | JsonBody | BinaryBody | FormBody | MultipartBody
+Body = NoBody | JsonBody | BinaryBody | TextBody | FormBody | MultipartBody
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class Argument:
 
 @dataclass(frozen=True)
 class BodyExpectation:
-    """What the request body must be: `kind` is none, json, binary, form or multipart."""
+    """What the request body must be: `kind` is none, json, binary, text, form or multipart."""
 
     kind: str
     content_type: str | None = None
@@ -534,10 +534,8 @@ def body_expectation(
         return BodyExpectation("multipart", value=form, files=files)
     if encoding == "form":
         return BodyExpectation("form", value=form)
-    if encoding == "binary" and body is not None:
-        return BodyExpectation("binary", given_type or operation.content_type, body)
-    if encoding == "json" and body is not None:
-        return BodyExpectation("json", given_type or "application/json", body)
+    if encoding in ("binary", "text", "json") and body is not None:
+        return BodyExpectation(encoding, given_type or operation.content_type, body)
     return BodyExpectation("none", given_type)
 
 

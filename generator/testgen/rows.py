@@ -54,6 +54,7 @@ BODY_CLASSES = {
     "none": "NoBody",
     "json": "JsonBody",
     "binary": "BinaryBody",
+    "text": "TextBody",
     "form": "FormBody",
     "multipart": "MultipartBody",
 }
@@ -94,9 +95,9 @@ def body_node(body: BodyExpectation) -> Node | None:
         return call(BODY_CLASSES["multipart"], literal(body.value), literal(body.files))
     if body.kind == "form":
         return call(BODY_CLASSES["form"], literal(body.value))
-    if body.kind == "binary":
+    if body.kind in ("binary", "text"):
         return call(
-            BODY_CLASSES["binary"], literal(body.value), literal(body.content_type)
+            BODY_CLASSES[body.kind], literal(body.value), literal(body.content_type)
         )
     if body.kind == "json":
         content_type = body.content_type

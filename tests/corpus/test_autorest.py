@@ -81,6 +81,34 @@ SCENARIOS: dict[str, list[Call]] = {
         ),
         Call("string_get_null_base64_url_encoded", returns=None),
     ],
+    "media_types": [
+        Call(
+            "analyze_body",
+            kwargs={"input": {"source": "/x"}},
+            returns="Nice job with JSON",
+        ),
+        Call("analyze_body_no_accept_header", kwargs={"input": {"source": "/x"}}),
+        # a text/* body goes out as text, under the media type as the spec spells it
+        Call(
+            "content_type_with_encoding",
+            kwargs={"input": "input"},
+            returns="Nice job sending content type with encoding",
+        ),
+        # these answer 200 with no body where the spec documents a string
+        Call(
+            "binary_body_with_two_content_types",
+            (b"hello, world",),
+            raises="EmptySuccessError",
+        ),
+        Call(
+            "binary_body_with_three_content_types",
+            (b"hello, world",),
+            raises="EmptySuccessError",
+        ),
+        Call("body_three_types", ({"hello": "world"},), raises="EmptySuccessError"),
+    ],
+    # a JSON-like media type of its own: the body is JSON under that type
+    "merge-patch": [Call("patch_single", ({"foo": "bar"},))],
 }
 
 # The report's keys the scenarios above must have counted, by swagger file.
@@ -102,6 +130,15 @@ COUNTED: dict[str, list[str]] = {
         "putStringBase64UrlEncoded",
         "getStringNullBase64UrlEncoding",
     ],
+    "media_types": [
+        "MediaTypeJson",
+        "MediaTypesAnalyzeBodyNoAcceptHeader",
+        "MediaTypeWithEncoding",
+        "MediaTypesTwoContentTypes",
+        "MediaTypesThreeContentTypes",
+        "MediaTypesThreeBodyTypes",
+    ],
+    "merge-patch": ["PassMergePatchObject"],
 }
 
 
