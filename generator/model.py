@@ -217,11 +217,21 @@ class Parameter:
         False  # x-ms-visibility internal with a default: always sent, not exposed
     )
     double_encoded: bool = False  # x-ms-url-encoding: double
+    verbatim: bool = False  # x-ms-skip-url-encoding: a path value inserted as it is
     constraints: Constraints = NO_CONSTRAINTS
     pointer: str = ""  # where the parameter is in the spec
     # x-ms-parameter-location: client: a constructor argument of the client (python_name is
     # its keyword, the same in every operation), not a parameter of the method
     client: bool = False
+    nullable: bool = False  # x-nullable: None is a value (a body sends JSON null)
+    nullable_items: bool = (
+        False  # an array's items are x-nullable: a None item is empty
+    )
+
+    @property
+    def must_be_given(self) -> bool:
+        """A required parameter the method takes, for which None is no value."""
+        return self.required and self.exposed and not self.nullable
 
     @property
     def exposed(self) -> bool:

@@ -21,6 +21,7 @@ from ._runtime import (
     Credential,
     Unset,
     no_content,
+    require_given,
 )
 from .errors import ERRORS_BY_STATUS
 from .models import (
@@ -1507,6 +1508,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.create_message.
         """
+        require_given(to=to)
         return await self._transport.request(
             "POST",
             "/Accounts/{AccountSid}/Messages.json",
@@ -1555,6 +1557,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.fetch_message.
         """
+        require_given(sid=sid)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -1586,6 +1589,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.update_message.
         """
+        require_given(sid=sid)
         return await self._transport.request(
             "POST",
             "/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -1615,6 +1619,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.delete_message.
         """
+        require_given(sid=sid)
         return await self._transport.request(
             "DELETE",
             "/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -1649,6 +1654,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.list_media.
         """
+        require_given(message_sid=message_sid)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json",
@@ -1682,6 +1688,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.fetch_media.
         """
+        require_given(message_sid=message_sid, sid=sid)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json",
@@ -1707,6 +1714,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.delete_media.
         """
+        require_given(message_sid=message_sid, sid=sid)
         return await self._transport.request(
             "DELETE",
             "/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json",
@@ -1826,6 +1834,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.fetch_incoming_phone_number.
         """
+        require_given(sid=sid)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
@@ -1860,6 +1869,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.update_incoming_phone_number.
         """
+        require_given(sid=sid)
         return await self._transport.request(
             "POST",
             "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
@@ -1896,6 +1906,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.delete_incoming_phone_number.
         """
+        require_given(sid=sid)
         return await self._transport.request(
             "DELETE",
             "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
@@ -1935,6 +1946,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.list_available_local_numbers.
         """
+        require_given(country_code=country_code)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Local.json",
@@ -1984,6 +1996,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.list_available_toll_free_numbers.
         """
+        require_given(country_code=country_code)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/TollFree.json",
@@ -2031,6 +2044,7 @@ class AsyncTwilioAPIClientWithRawResponse:
 
         See AsyncTwilioAPIClient.list_available_mobile_numbers.
         """
+        require_given(country_code=country_code)
         return await self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Mobile.json",

@@ -21,6 +21,7 @@ from ._runtime import (
     Transport,
     Unset,
     no_content,
+    require_given,
 )
 from .errors import ERRORS_BY_STATUS
 from .models import (
@@ -1483,6 +1484,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.create_message.
         """
+        require_given(to=to)
         return self._transport.request(
             "POST",
             "/Accounts/{AccountSid}/Messages.json",
@@ -1531,6 +1533,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.fetch_message.
         """
+        require_given(sid=sid)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -1562,6 +1565,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.update_message.
         """
+        require_given(sid=sid)
         return self._transport.request(
             "POST",
             "/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -1591,6 +1595,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.delete_message.
         """
+        require_given(sid=sid)
         return self._transport.request(
             "DELETE",
             "/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -1625,6 +1630,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.list_media.
         """
+        require_given(message_sid=message_sid)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json",
@@ -1658,6 +1664,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.fetch_media.
         """
+        require_given(message_sid=message_sid, sid=sid)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json",
@@ -1683,6 +1690,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.delete_media.
         """
+        require_given(message_sid=message_sid, sid=sid)
         return self._transport.request(
             "DELETE",
             "/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json",
@@ -1799,6 +1807,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.fetch_incoming_phone_number.
         """
+        require_given(sid=sid)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
@@ -1833,6 +1842,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.update_incoming_phone_number.
         """
+        require_given(sid=sid)
         return self._transport.request(
             "POST",
             "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
@@ -1869,6 +1879,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.delete_incoming_phone_number.
         """
+        require_given(sid=sid)
         return self._transport.request(
             "DELETE",
             "/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
@@ -1908,6 +1919,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.list_available_local_numbers.
         """
+        require_given(country_code=country_code)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Local.json",
@@ -1957,6 +1969,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.list_available_toll_free_numbers.
         """
+        require_given(country_code=country_code)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/TollFree.json",
@@ -2004,6 +2017,7 @@ class TwilioAPIClientWithRawResponse:
 
         See TwilioAPIClient.list_available_mobile_numbers.
         """
+        require_given(country_code=country_code)
         return self._transport.request(
             "GET",
             "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Mobile.json",

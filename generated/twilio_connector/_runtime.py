@@ -374,30 +374,56 @@ def wire_text(value: Any) -> str:
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 
 
+def require_given(**arguments: Any) -> None:
+    """Refuse, before anything is sent, a required argument given None (or UNSET)."""
+    for name, value in arguments.items():
+        if value is None or value is UNSET:
+            raise ValueError(f"{name} is required: None is not one of its values")
+
+
 def given_pairs(items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, str]]:
     """(name, text) for each parameter that was given; arrays are joined by their collection
-    format, or repeated for `multi`."""
-    for name, value, *collection_format in items:
+    format, or repeated for `multi`. An array's None item is an empty item where the spec
+    lets its items be null (the tuple's fourth element), else a ValueError: never `None`.
+    """
+    for name, value, *options in items:
         if value is None or value is UNSET:
             continue
         if isinstance(value, (list, tuple)):
-            style = collection_format[0] if collection_format else "csv"
+            style = options[0] if options else "csv"
+            nullable = len(options) > 1 and bool(options[1])
+            texts = [_item_text(name, item, nullable) for item in value]
             if style == "multi":
-                yield from ((name, wire_text(item)) for item in value)
+                yield from ((name, text) for text in texts)
                 continue
-            value = SEPARATORS.get(style, ",").join(wire_text(item) for item in value)
+            value = SEPARATORS.get(style, ",").join(texts)
         yield name, wire_text(value)
 
 
+def _item_text(name: str, item: Any, nullable: bool) -> str:
+    if item is not None:
+        return wire_text(item)
+    if nullable:
+        return ""
+    raise ValueError(f"{name} holds None, which its items cannot be (not x-nullable)")
+
+
+class Verbatim(str):
+    """A path value inserted as it is, not percent-encoded: the spec marks its parameter
+    `x-ms-skip-url-encoding` (the caller gives it encoded as the server wants it)."""
+
+
 def expand_path(template: str, values: Mapping[str, Any]) -> str:
-    """Fill `{name}` placeholders with percent-encoded values.
+    """Fill `{name}` placeholders with percent-encoded values (a Verbatim one as it is).
 
     Every character outside the unreserved set is encoded, `/` included, and a segment that ends
     up `.` or `..` is encoded too, so that no value can change which path is requested.
     """
     path = template
+    verbatim = {name for name, value in values.items() if isinstance(value, Verbatim)}
     for name, text in given_pairs(values.items()):
-        path = path.replace("{" + name + "}", quote(text, safe=""))
+        inserted = text if name in verbatim else quote(text, safe="")
+        path = path.replace("{" + name + "}", inserted)
     segments = path.split("/")
     return "/".join("%2E" * len(s) if s in (".", "..") else s for s in segments)
 
@@ -1670,6 +1696,7 @@ class TransportCore(Generic[HTTPClient]):
         content: bytes | BinaryIO | None = None,
         text: str | None = None,
         content_type: str | None = None,
+        null_body: bool = False,
         security: Iterable[Iterable[str]] = (),
         accept: str = JSON,
         formats: Formats | None = None,
@@ -1693,7 +1720,7 @@ class TransportCore(Generic[HTTPClient]):
             assert sends is not None and body_model is not None
             request_headers.setdefault("Content-Type", sends)
             body = _xml_document(json_body, body_model)
-        elif json_body is not UNSET and json_body is not None:
+        elif json_body is not UNSET and (json_body is not None or null_body):
             request_headers.setdefault("Content-Type", content_type or JSON)
             body = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
         elif content is not None:

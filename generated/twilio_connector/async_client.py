@@ -21,6 +21,7 @@ from ._runtime import (
     Credential,
     Formats,
     Unset,
+    require_given,
 )
 from .errors import ERRORS_BY_STATUS
 from .models import Message, MessageList, SendMessageRequest
@@ -321,6 +322,7 @@ class AsyncTwilioClientWithRawResponse:
 
         See AsyncTwilioClient.get_message.
         """
+        require_given(message_id=message_id)
         return await self._transport.request(
             "GET",
             "/Messages/{MessageId}.json",
@@ -381,6 +383,7 @@ class AsyncTwilioClientWithRawResponse:
 
         See AsyncTwilioClient.send_message.
         """
+        require_given(send_message_request=send_message_request)
         return await self._transport.request(
             "POST",
             "/Messages.json",

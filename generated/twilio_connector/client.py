@@ -21,6 +21,7 @@ from ._runtime import (
     RawResponse,
     Transport,
     Unset,
+    require_given,
 )
 from .errors import ERRORS_BY_STATUS
 from .models import Message, MessageList, SendMessageRequest
@@ -316,6 +317,7 @@ class TwilioClientWithRawResponse:
 
         See TwilioClient.get_message.
         """
+        require_given(message_id=message_id)
         return self._transport.request(
             "GET",
             "/Messages/{MessageId}.json",
@@ -376,6 +378,7 @@ class TwilioClientWithRawResponse:
 
         See TwilioClient.send_message.
         """
+        require_given(send_message_request=send_message_request)
         return self._transport.request(
             "POST",
             "/Messages.json",

@@ -38,6 +38,7 @@ from generator.source.swagger import (
     OperationSpec,
     Pageable,
     ParameterSpec,
+    Schema,
     SecurityRequirements,
     SwaggerReader,
 )
@@ -225,8 +226,12 @@ class Operations:
                     constant=constant,
                     double_encoded=location == ParameterLocation.PATH
                     and parameter.double_encoded,
+                    verbatim=location == ParameterLocation.PATH and parameter.verbatim,
                     client=client,
                     constraints=self.schemas.constraints(parameter.schema),
+                    nullable=self.reader.resolve(parameter.schema)[1].nullable
+                    or parameter.schema.nullable,
+                    nullable_items=_items_nullable(self.reader, parameter.schema),
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
@@ -492,7 +497,7 @@ def _request_body(
             "application/octet-stream",
         )
         return RequestBody(BodyEncoding.BINARY, content_type, payload=body)
-    json_types = [c for c in sendable if is_json_like(c)]
+    json_types = [c for c in sendable if is_json(c)]
     texts = [c for c in sendable if c.lower().startswith("text/")]
     if body.type == ScalarType("str") and texts and not json_types:
         return RequestBody(BodyEncoding.TEXT, texts[0], payload=body)
@@ -501,8 +506,6 @@ def _request_body(
     return RequestBody(BodyEncoding.JSON, media_type, payload=body)
 
 
-def is_json_like(media_type: str) -> bool:
-    """application/json, or a type whose suffix says JSON (application/merge-patch+json),
-    whatever its parameters."""
-    essence = media_type.split(";", 1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json")
+def _items_nullable(reader: SwaggerReader, schema: Schema) -> bool:
+    items = reader.resolve(schema)[1].items
+    return items is not None and (items.nullable or reader.resolve(items)[1].nullable)

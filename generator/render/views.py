@@ -386,6 +386,16 @@ class OperationView:
         return arguments
 
     @property
+    def required_check(self) -> Node | None:
+        """`require_given(a=a, ...)`: the required arguments None is not a value of, refused
+        before anything is sent (a path would keep its `{placeholder}`, a header or a body
+        would silently go missing)."""
+        names = [p.python_name for p in self.operation.parameters if p.must_be_given]
+        if not names:
+            return None
+        return call("require_given", *(f"{name}={name}" for name in names))
+
+    @property
     def request_return(self) -> Node:
         arguments = [
             Prefixed(f"{keyword}=", value) for keyword, value in self.request_arguments
@@ -497,6 +507,10 @@ class OperationView:
         needs = union(part.imports for part in self.parameters)
         if any(p.double_encoded for p in self.operation.parameters):
             needs |= Imports.of(RUNTIME, "encoded_once")
+        if any(p.verbatim for p in self.operation.parameters):
+            needs |= Imports.of(RUNTIME, "Verbatim")
+        if self.required_check is not None:
+            needs |= Imports.of(RUNTIME, "require_given")
         if self.xml is not None:
             needs |= Imports.of(RUNTIME, "Formats")
             if self.xml.body_model:
@@ -552,14 +566,18 @@ def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
         items = []
         for p in parameters:
             pair: tuple[Node, ...] = (escape.py_literal(p.wire_name), value(p))
-            if p.collection_format:
-                pair += (escape.py_literal(p.collection_format),)
+            if p.collection_format or p.nullable_items:
+                pair += (escape.py_literal(p.collection_format or "csv"),)
+            if p.nullable_items:  # a None item goes out empty, not refused
+                pair += ("True",)
             items.append(Group("(", pair, ")"))
         return Group("[", tuple(items), "]")
 
     def path_value(parameter: Parameter) -> Node:
         if parameter.double_encoded:
             return call("encoded_once", value(parameter))
+        if parameter.verbatim:
+            return call("Verbatim", value(parameter))
         return value(parameter)
 
     arguments: list[tuple[str, Node]] = []
@@ -591,6 +609,8 @@ def _request_arguments(op: Operation) -> list[tuple[str, Node]]:
         arguments.append(("json_body", value(op.body)))
         if op.content_type != "application/json":  # a JSON-like type of its own
             arguments.append(("content_type", escape.py_literal(op.content_type)))
+        if op.body.required and op.body.nullable:  # None is sent as JSON null
+            arguments.append(("null_body", "True"))
     if op.security:
         arguments.append(("security", literal(op.security)))
     if op.accept != "application/json":

@@ -232,6 +232,7 @@ class ParameterSpec:
     internal: bool  # x-ms-visibility: internal
     client: bool  # x-ms-parameter-location: client
     double_encoded: bool  # x-ms-url-encoding: double
+    verbatim: bool  # x-ms-skip-url-encoding: true
     collection_format: str  # csv when the document says nothing
     schema_pointer: (
         str  # where its schema is: the body's schema, else the parameter itself
@@ -441,6 +442,7 @@ class SwaggerReader:
             internal=raw.get("x-ms-visibility") == "internal",
             client=raw.get("x-ms-parameter-location") == "client",
             double_encoded=raw.get("x-ms-url-encoding") == "double",
+            verbatim=raw.get("x-ms-skip-url-encoding") is True,
             collection_format=str(raw.get("collectionFormat") or "csv"),
             schema_pointer=where + "/schema" if body else where,
             schema=Schema((raw.get("schema") or {}) if body else raw),

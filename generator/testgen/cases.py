@@ -427,7 +427,8 @@ class ExampleFactory:
                 text = texts[0][1]
                 if parameter.double_encoded:
                     text = quote(text, safe="")
-                raw_path = raw_path.replace(placeholder, quote(text, safe=""))
+                encoded = text if parameter.verbatim else quote(text, safe="")
+                raw_path = raw_path.replace(placeholder, encoded)
             elif parameter.location == "query":
                 query += texts
             elif parameter.location == "header":  # HTTP drops the value's outer spaces

@@ -1,0 +1,181 @@
+"""Nothing meaningless on the wire: a required argument given None is refused before any
+request; an array's None item is an empty item where its items may be null, else refused,
+never the text `None`; a required x-nullable body given None is JSON null; a path value the
+spec marks x-ms-skip-url-encoding goes in as it is."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from twilio_connector._runtime import (
+    Transport,
+    Verbatim,
+    encode_query,
+    expand_path,
+    require_given,
+)
+
+from generator.pipeline import generate
+
+from ..blocking import CLIENT_FACTORIES, CLIENT_IDS
+from ..conftest import make_job, write_spec
+from ..servers import ACCOUNT, AUTH
+
+
+@pytest.fixture(params=CLIENT_FACTORIES, ids=CLIENT_IDS)
+def client(request: pytest.FixtureRequest, httpserver: HTTPServer) -> Any:
+    with request.param(httpserver.url_for(ACCOUNT), auth=AUTH) as connector:
+        yield connector
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.get_message(None),
+        lambda c: c.send_message(None),
+        lambda c: c.with_raw_response.get_message(None),
+    ],
+    ids=["path", "body", "raw"],
+)
+def test_a_required_argument_given_none_is_refused_before_any_request(
+    client: Any, httpserver: HTTPServer, call: Any
+) -> None:
+    with pytest.raises(ValueError, match="is required: None is not one of its values"):
+        call(client)
+    assert httpserver.log == []
+
+
+def test_require_given_names_the_argument() -> None:
+    require_given(a="x", b=0, c=False, d="")  # falsy values are values
+    with pytest.raises(ValueError, match="^b is required"):
+        require_given(a="x", b=None)
+
+
+def test_a_none_item_is_empty_where_items_may_be_null_else_refused() -> None:
+    items = ["a", None, ""]
+    assert encode_query([("q", items, "csv", True)]) == "q=a%2C%2C"
+    assert encode_query([("q", items, "multi", True)]) == "q=a&q=&q="
+    assert encode_query([("q", items, "pipes", True)]) == "q=a%7C%7C"
+    for style in ("csv", "ssv", "tsv", "pipes", "multi"):
+        with pytest.raises(ValueError, match="q holds None, which its items cannot be"):
+            encode_query([("q", items, style)])
+    with pytest.raises(ValueError, match="p holds None"):
+        expand_path("/x/{p}", {"p": ["a", None]})
+
+
+def test_a_verbatim_path_value_is_not_encoded_but_dot_segments_still_are() -> None:
+    assert expand_path("/s/{p}", {"p": Verbatim("a%20b!$")}) == "/s/a%20b!$"
+    assert expand_path("/s/{p}", {"p": "a%20b!$"}) == "/s/a%2520b%21%24"
+    assert expand_path("/s/{p}/x", {"p": Verbatim("..")}) == "/s/%2E%2E/x"
+
+
+def transport() -> Transport:
+    return Transport(
+        "http://127.0.0.1:9/v1",
+        credentials={},
+        timeout=1.0,
+        max_retries=0,
+        http_client=None,
+        user_agent="test",
+        error_classes={},
+    )
+
+
+def test_a_required_nullable_body_given_none_is_json_null() -> None:
+    sender = transport()
+    outgoing = sender.prepare("PUT", "/x", json_body=None, null_body=True)
+    assert (outgoing.body, outgoing.headers["Content-Type"]) == (
+        b"null",
+        "application/json",
+    )
+    assert sender.prepare("PUT", "/x", json_body=None).body is None
+    sender.close()
+
+
+@pytest.mark.parametrize(
+    ("media_type", "text", "sent"),
+    [
+        ("text/plain; charset=UTF-8", "caf\u00e9", "caf\u00e9".encode()),
+        ("text/plain; charset=latin-1", "caf\u00e9", "caf\u00e9".encode("latin-1")),
+        ("text/plain", "caf\u00e9", "caf\u00e9".encode()),
+        ("text/csv; charset=no-such-codec", "a,b", b"a,b"),
+    ],
+)
+def test_a_text_body_goes_out_in_its_media_type_and_charset(
+    media_type: str, text: str, sent: bytes
+) -> None:
+    sender = transport()
+    outgoing = sender.prepare("POST", "/x", text=text, content_type=media_type)
+    assert (outgoing.body, outgoing.headers["Content-Type"]) == (sent, media_type)
+    json_like = sender.prepare(
+        "PATCH", "/x", json_body={"a": 1}, content_type="application/merge-patch+json"
+    )
+    assert json_like.headers["Content-Type"] == "application/merge-patch+json"
+    assert json_like.body == b'{"a": 1}'
+    sender.close()
+
+
+WIRE_SPEC = {
+    "swagger": "2.0",
+    "info": {"title": "Wire Values", "version": "1"},
+    "paths": {
+        "/things/{raw}": {
+            "put": {
+                "operationId": "putThing",
+                "consumes": ["application/json"],
+                "parameters": [
+                    {
+                        "name": "raw",
+                        "in": "path",
+                        "required": True,
+                        "type": "string",
+                        "x-ms-skip-url-encoding": True,
+                    },
+                    {
+                        "name": "tags",
+                        "in": "query",
+                        "type": "array",
+                        "items": {"type": "string", "x-nullable": True},
+                    },
+                    {
+                        "name": "body",
+                        "in": "body",
+                        "required": True,
+                        "schema": {"type": "string", "x-nullable": True},
+                    },
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+def test_the_generated_client_sends_what_the_spec_says_of_none(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """A required x-nullable body is sent as null, a None item of x-nullable items is an
+    empty one, a x-ms-skip-url-encoding path value goes in as it is."""
+    generated, _ = generate(make_job(write_spec(WIRE_SPEC, tmp_path), tmp_path / "out"))
+    client = generated.files["client.py"]
+    assert "null_body=True" in client and "Verbatim(raw)" in client
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        module = importlib.import_module(generated.package)
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+    httpserver.expect_oneshot_request("/things/a b", method="PUT").respond_with_data("")
+    with module.WireValuesClient(httpserver.url_for("/")) as wire:
+        wire.put_thing("a%20b", None, tags=["x", None, "y"])
+    ((request, _),) = httpserver.log
+    assert request.environ["RAW_URI"] in (
+        "/things/a%20b?tags=x,,y",
+        "/things/a%20b?tags=x%2C%2Cy",
+    )
+    assert request.get_data() == b"null"
+    assert request.headers["Content-Type"] == "application/json"
