@@ -1711,8 +1711,8 @@ class TransportCore(Generic[HTTPClient]):
         auth = self._authenticate(security, request_headers, query)
         url = self.base_url + expand_path(path, path_params or {})
         query_string = encode_query(query)
-        if query_string:
-            url = f"{url}?{query_string}"
+        if query_string:  # a path key may hold a query of its own (`/?comp=list`)
+            url += ("&" if "?" in path else "?") + query_string
         body = None
         if json_body is not UNSET and json_body is not None and is_xml_type(sends):
             assert sends is not None and body_model is not None

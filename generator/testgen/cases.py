@@ -450,11 +450,15 @@ class ExampleFactory:
             (k, v) for k, v in headers + auth_headers if k.lower() != "content-type"
         )
         given_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        # a path key may hold a query of its own (`/?comp=list`): the parameters' follow it
+        joint = "&" if "?" in raw_path else "?"
         return RequestExpectation(
             # what the test server matches: the path as sent, decoded whole (the spec's own
             # percent-encoded text included), as werkzeug decodes it
-            decoded_path=BASE_PATH + unquote(raw_path),
-            raw_uri=BASE_PATH + raw_path + (f"?{query_string}" if query_string else ""),
+            decoded_path=BASE_PATH + unquote(raw_path.partition("?")[0]),
+            raw_uri=BASE_PATH
+            + raw_path
+            + (joint + query_string if query_string else ""),
             headers=sent_headers,
             body=body_expectation(operation, body, form, files, given_type),
         )

@@ -150,8 +150,11 @@ def pages_node(case: OperationCase, pager: PagerCase) -> Node:
     return call("Pages", *items)
 
 
-def row(case: OperationCase, xml: Node | None = None) -> Node:
-    """The table row of one operation's example exchange (and its XML one, `xml`)."""
+def row(
+    case: OperationCase, xml: Node | None = None, xml_body: Node | None = None
+) -> Node:
+    """The table row of one operation's example exchange (and its XML one, `xml`);
+    `xml_body`, the body an operation that sends only XML sends whatever is asked."""
     op, request = case.operation, case.request
     items: list[Node] = [
         keyword("name", literal(op.method_name)),
@@ -168,7 +171,7 @@ def row(case: OperationCase, xml: Node | None = None) -> Node:
         return call("Case", *items)
     if request.headers:
         items.append(keyword("headers", literal(request.headers)))
-    body = body_node(request.body)
+    body = xml_body or body_node(request.body)
     if body is not None:
         items.append(keyword("body", body))
     items.append(keyword("reply", reply_node(case)))
@@ -294,7 +297,10 @@ class TestsView:
     @cached_property
     def cases_table(self) -> Node:
         """`CASES: list[Case[Client]] = [...]`, a row per operation."""
-        rows = tuple(row(case, self._xml(case)) for case in self.operation_cases)
+        rows = tuple(
+            row(case, self._xml(case), self._xml_only_body(case))
+            for case in self.operation_cases
+        )
         annotation = f"list[Case[{self.client_type}]]"
         return Assign("CASES", annotation, Group("[", rows, "]"))
 
@@ -327,6 +333,20 @@ class TestsView:
             reply = xml_document(self.forms.forms, result.name, case.response_body)
             items.append(keyword("reply", literal(reply)))
         return call("XmlExchange", *items)
+
+    def _xml_only_body(self, case: OperationCase) -> Node | None:
+        """`BinaryBody(...)`: the XML an operation that consumes only XML sends, whatever
+        data_format asks (the runtime's to_xml, worked out from the forms)."""
+        found = self.forms.operation(case.operation) if self.forms else None
+        body = case.request.body
+        if found is None or case.operation.json_consumed or not found.consumes:
+            return None
+        if not found.body_model or body.kind != "json":
+            return None
+        assert self.forms is not None
+        sent = next(filter(is_xml, found.consumes))
+        document = xml_document(self.forms.forms, found.body_model, body.value)
+        return call(BODY_CLASSES["binary"], literal(document), literal(sent))
 
     @property
     def speaks_xml(self) -> bool:
@@ -465,7 +485,9 @@ class TestsView:
         for case in self.sendable:
             names.add(REPLY_CLASSES[case.response_kind])
             body = case.request.body
-            if body.kind != "none" or body.content_type is not None:
+            if self._xml_only_body(case) is not None:
+                names.add(BODY_CLASSES["binary"])
+            elif body.kind != "none" or body.content_type is not None:
                 names.add(BODY_CLASSES[body.kind])
             if case.errors:
                 names.add("Error")
