@@ -802,10 +802,11 @@ class ClientView:
             "MAX_PAGES",
             "MAX_RESPONSE_SIZE",
             "UNSET",
-            self.io.raw_response,
             self.io.transport,
             "Unset",
         )
+        if self.api.operations:  # a spec with no operation has no raw response
+            always |= Imports.of(RUNTIME, self.io.raw_response)
         always |= Imports.of(ERRORS, "ERRORS_BY_STATUS")
         if self.aliases:
             always |= Imports.of("typing", "TypeAlias")

@@ -17,6 +17,7 @@ import builtins
 import contextlib
 import importlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -387,17 +388,29 @@ def swagger_files(package: Path) -> list[Path]:
 def suites(
     autorest_testserver: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
+    """Each file's package, in two folders (one per core), a further one where a name is
+    taken in both (several files share a title: body-boolean and body-boolean.quirks).
+    """
     output = tmp_path_factory.mktemp("autorest-suites")
-    packages = {}
+    packages: dict[str, Path] = {}
     for index, spec in enumerate(swagger_files(autorest_testserver)):
         lenient = spec.stem in INVALID_SWAGGER
         if lenient:
             with pytest.raises(SpecError) as refused:
                 generate(make_job(spec, output / "strict"))
             assert refused.value.lenient_would_pass, spec.name
-        group = output / ("a", "b")[index % 2]
-        generated, _ = generate(make_job(spec, group, lenient=lenient))
-        packages[spec.stem] = generated.package_dir
+        staged, _ = generate(
+            make_job(spec, output / "work" / str(index), lenient=lenient)
+        )
+        taken = {p.parent for p in packages.values() if p.name == staged.package}
+        halves = [output / "a", output / "b"]
+        folders = halves[index % 2 :] + halves[: index % 2]
+        folders += [output / f"more-{n}" for n in range(len(packages) + 1)]
+        folder = next(f for f in folders if f not in taken)
+        folder.mkdir(exist_ok=True)
+        packages[spec.stem] = Path(
+            shutil.move(staged.package_dir, folder / staged.package)
+        )
     return packages
 
 
