@@ -224,9 +224,10 @@ class Parameter:
     # its keyword, the same in every operation), not a parameter of the method
     client: bool = False
     nullable: bool = False  # x-nullable: None is a value (a body sends JSON null)
-    nullable_items: bool = (
-        False  # an array's items are x-nullable: a None item is empty
-    )
+    # an array's items are x-nullable: a None item is empty
+    nullable_items: bool = False
+    root_xml: XmlName = NO_XML  # a body that is an array: as Response.root_xml
+    root_item_xml: XmlName = NO_XML
 
     @property
     def must_be_given(self) -> bool:
@@ -247,9 +248,12 @@ class Response:
     headers: tuple[
         tuple[str, str], ...
     ] = ()  # documented response headers: (name, text)
-    nullable: bool = (
-        False  # the schema lets the body be null (x-nullable): None returned
-    )
+    # the schema lets the body be null (x-nullable): None returned
+    nullable: bool = False
+    # a root-level array's `xml` object (its name defaulting to the definition's) and its
+    # items' own: how the array is an XML document
+    root_xml: XmlName = NO_XML
+    root_item_xml: XmlName = NO_XML
 
 
 @dataclass(frozen=True)

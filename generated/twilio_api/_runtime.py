@@ -1023,6 +1023,51 @@ class XmlModel(ApiModel):
         return "".join(parts).encode("utf-8")
 
 
+class XmlList(Generic[M]):
+    """A root-level array of models as an XML document: the element `node` names, holding
+    an element per item (`node.item`). Called on JSON data, it decodes the array's JSON form,
+    so that it is the operation's decoder in either format."""
+
+    def __init__(self, model: type[M], node: XmlNode) -> None:
+        assert node.item is not None
+        self.model = model
+        self.node = node
+
+    def __call__(self, data: Any) -> list[M]:
+        items: list[M] = list_of(self.model.from_dict)(data)  # type: ignore[assignment]
+        return items
+
+    def from_xml(self, data: bytes | str) -> list[M]:
+        """The items of the document, each read as `Model.from_xml` reads its own element;
+        DecodeError when it is not XML, is refused, or is not this array's element."""
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            root = parse_xml_body(content)
+        except ValueError as error:
+            raise DecodeError(str(error)) from None
+        if root.tag != self.node.tag:
+            raise DecodeError(
+                f"expected the element {self.node.tag!r}, got {root.tag!r}"
+            )
+        item = self.node.item
+        assert item is not None
+        return [_read_model(self.model, child) for child in _children(root, item)]
+
+    def to_xml(self, items: Iterable[Any]) -> bytes:
+        """The document of the items (models, or dicts that describe them)."""
+        values = [
+            (
+                value
+                if isinstance(value, XmlModel)
+                else self.model.from_dict(encode(value))
+            )
+            for value in items
+        ]
+        parts: list[str] = []
+        _write(parts, self.node, values, declared={})
+        return "".join(parts).encode("utf-8")
+
+
 def _model_class(model: type[XmlModel], name: str) -> type[XmlModel]:
     found: type[XmlModel] = getattr(sys.modules[model.__module__], name)
     return found
@@ -1242,7 +1287,13 @@ class Formats:
 
 def xml_reader(decoder: Callable[[Any], T]) -> Callable[[bytes], T] | None:
     """The XML twin of a JSON decoder: a model class's `from_xml` for its `from_dict`, when
-    the model has an XML form; None for any other decoder (a list, a scalar)."""
+    the model has an XML form, an XmlList's own (a Nullable's inner one's); None for any
+    other decoder (a scalar)."""
+    if isinstance(decoder, Nullable):
+        decoder = decoder.decoder
+    if isinstance(decoder, XmlList):
+        read: Callable[[bytes], T] = decoder.from_xml  # type: ignore[assignment]
+        return read
     owner = getattr(decoder, "__self__", None)
     if isinstance(owner, type) and issubclass(owner, XmlModel):
         reader: Callable[[bytes], T] = owner.from_xml  # type: ignore[assignment]
@@ -1467,8 +1518,11 @@ def _charset(media_type: str | None) -> str | None:
     return None
 
 
-def _xml_document(value: Any, model: type[XmlModel]) -> bytes:
-    """A body parameter's XML: the model's own, or that of the model a plain dict describes."""
+def _xml_document(value: Any, model: type[XmlModel] | XmlList[Any]) -> bytes:
+    """A body parameter's XML: the model's own, or that of the model a plain dict describes;
+    a root-level array's, by its XmlList."""
+    if isinstance(model, XmlList):
+        return model.to_xml(value)
     if not isinstance(value, XmlModel):
         value = model.from_dict(encode(value))
     assert isinstance(value, XmlModel)
@@ -1700,7 +1754,7 @@ class TransportCore(Generic[HTTPClient]):
         security: Iterable[Iterable[str]] = (),
         accept: str = JSON,
         formats: Formats | None = None,
-        body_model: type[XmlModel] | None = None,
+        body_model: type[XmlModel] | XmlList[Any] | None = None,
     ) -> Outgoing:
         """The request an operation's method describes, authenticated. An operation that
         offers XML gives its `formats` (and the class of its body, `body_model`): the body and

@@ -11,6 +11,7 @@ from generator.model import (
     ANY,
     HEADER_VALUE,
     NO_BODY_STATUSES,
+    NO_XML,
     BodyEncoding,
     ListType,
     ModelType,
@@ -24,6 +25,7 @@ from generator.model import (
     SecurityKind,
     SecurityScheme,
     TypeRef,
+    XmlName,
     is_json,
     is_xml,
 )
@@ -129,7 +131,7 @@ class Operations:
             operation_id=spec.operation_id or method_name,
             method_name=method_name,
             http_method=spec.method.upper(),
-            path=spec.path,
+            path=_request_path(spec.path, parameters),
             summary=spec.summary,
             description=spec.description,
             parameters=parameters,
@@ -232,6 +234,7 @@ class Operations:
                     nullable=self.reader.resolve(parameter.schema)[1].nullable
                     or parameter.schema.nullable,
                     nullable_items=_items_nullable(self.reader, parameter.schema),
+                    **_root_xml_of(self.reader, parameter),
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
@@ -317,8 +320,20 @@ class Operations:
                     kind = ScalarType("bytes")
                 resolved = self.reader.resolve(response.schema)[1]
                 nullable = response.schema.nullable or resolved.nullable
+            root = (
+                _root_xml(self.reader, response.schema)
+                if response.schema is not None
+                else (NO_XML, NO_XML)
+            )
             result.append(
-                Response(status, response.description, kind, response.headers, nullable)
+                Response(
+                    status,
+                    response.description,
+                    kind,
+                    response.headers,
+                    nullable,
+                    *root,
+                )
             )
         return tuple(result)
 
@@ -504,6 +519,39 @@ def _request_body(
     exact = "application/json" in json_types or not json_types
     media_type = "application/json" if exact else json_types[0]
     return RequestBody(BodyEncoding.JSON, media_type, payload=body)
+
+
+def _request_path(key: str, parameters: tuple[Parameter, ...]) -> str:
+    """The path an operation requests. A path key may end in a query that only tells keys
+    apart (Azure Storage's `/?comp=list`): where each of its names is a query parameter the
+    operation sends anyway, it is left out, so that no name goes twice; else it is kept.
+    """
+    path, mark, query = key.partition("?")
+    if not mark:
+        return key
+    names = {name for name, _, _ in (pair.partition("=") for pair in query.split("&"))}
+    sent = {p.wire_name for p in parameters if p.location == ParameterLocation.QUERY}
+    return path if names <= sent else key
+
+
+def _root_xml(reader: SwaggerReader, schema: Schema) -> tuple[XmlName, XmlName]:
+    """A root-level array's `xml` object, named after its definition where it names no
+    element itself, and its items' own `xml` object."""
+    target, resolved = reader.resolve(schema)
+    if resolved.type != "array":
+        return NO_XML, NO_XML
+    xml = schema.xml if schema.xml != NO_XML else resolved.xml
+    if not xml.name and target is not None and target.startswith("/definitions/"):
+        xml = dataclasses.replace(xml, name=split_pointer(target)[-1])
+    items = resolved.items
+    return xml, items.xml if items is not None else NO_XML
+
+
+def _root_xml_of(reader: SwaggerReader, parameter: ParameterSpec) -> dict[str, XmlName]:
+    if not parameter.is_body:
+        return {}
+    root, item = _root_xml(reader, parameter.schema)
+    return {"root_xml": root, "root_item_xml": item}
 
 
 def _items_nullable(reader: SwaggerReader, schema: Schema) -> bool:

@@ -39,6 +39,7 @@ from generator.render.printer import (
     Prefixed,
     Union,
     call,
+    flat,
     lay_out,
     literal,
     returning,
@@ -383,6 +384,8 @@ class OperationView:
             arguments.append(("formats", call("Formats", *formats)))
             if self.xml.body_model:
                 arguments.append(("body_model", self.xml.body_model))
+            elif self.xml.body_list:
+                arguments.append(("body_model", _xml_list(self.xml.body_list)))
         return arguments
 
     @property
@@ -436,15 +439,29 @@ class OperationView:
 
     @cached_property
     def decoders(self) -> list[tuple[str, Code]]:
-        return [
-            (r.status, spelling.response_decoder(r.type, r.nullable))
-            for r in self.operation.success_responses
-        ]
+        """Each success's decoder: an `XmlList` where the result is a root-level array of
+        models the operation may return as XML."""
+        lists = dict(self.xml.result_lists) if self.xml else {}
+        decoders = []
+        for r in self.operation.success_responses:
+            decoder = spelling.response_decoder(r.type, r.nullable)
+            if r.status in lists:
+                decoder = _list_decoder(lists[r.status], r.nullable)
+            decoders.append((r.status, decoder))
+        return decoders
 
     @property
     def response_map(self) -> Node:
+        lists = dict(self.xml.result_lists) if self.xml else {}
         entries = (
-            Entry(escape.py_literal(status), decoder_call(code.text))
+            Entry(
+                escape.py_literal(status),
+                (
+                    _list_node(lists[status], code)
+                    if status in lists
+                    else decoder_call(code.text)
+                ),
+            )
             for status, code in self.decoders
         )
         return Group("{", tuple(entries), "}")
@@ -515,6 +532,10 @@ class OperationView:
             needs |= Imports.of(RUNTIME, "Formats")
             if self.xml.body_model:
                 needs |= Imports.of(MODELS, self.xml.body_model)
+            if self.xml.body_list and self.xml.body_list.item:
+                needs |= _XML_LIST_IMPORTS | Imports.of(
+                    MODELS, self.xml.body_list.item.of
+                )
         needs |= union(code.imports for _, code in self.decoders)
         needs |= union(code.imports for _, code in self.error_decoders)
         needs |= self.return_type.imports if self.alias is None else NO_IMPORTS
@@ -1038,6 +1059,29 @@ def _xml_node(node: XmlNodeSpec) -> Node:
 
 
 NODE_DEFAULTS = XmlNodeSpec("")
+_XML_LIST_IMPORTS = Imports.of(RUNTIME, "XmlList", "XmlNode")
+
+
+def _list_decoder(node: XmlNodeSpec, nullable: bool) -> Code:
+    """The decoder of a root-level array of models the operation may return as XML."""
+    assert node.item is not None
+    needs = _XML_LIST_IMPORTS | Imports.of(MODELS, node.item.of)
+    text = flat(_xml_list(node))
+    if nullable:
+        return Code(f"Nullable({text})", needs | Imports.of(RUNTIME, "Nullable"))
+    return Code(text, needs)
+
+
+def _list_node(node: XmlNodeSpec, decoder: Code) -> Node:
+    """A list decoder as the printer lays it out (`Nullable(...)` kept around it)."""
+    listed = _xml_list(node)
+    return call("Nullable", listed) if decoder.text.startswith("Nullable(") else listed
+
+
+def _xml_list(node: XmlNodeSpec) -> Node:
+    """`XmlList(Model, XmlNode(...))`: a root-level array of models as an XML document."""
+    assert node.item is not None
+    return call("XmlList", node.item.of, _xml_node(node))
 
 
 @dataclass(frozen=True)

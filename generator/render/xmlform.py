@@ -71,11 +71,15 @@ class ModelForm:
 @dataclass(frozen=True)
 class OperationXml:
     """The media types an operation offers for its body and its result, JSON's first when it
-    offers JSON too (empty: JSON only in that direction), and its body's model class."""
+    offers JSON too (empty: JSON only in that direction), and its body's model class; for a
+    body or result that is a root-level array of models, its document's node (by status).
+    """
 
     consumes: tuple[str, ...]
     produces: tuple[str, ...]
     body_model: str | None
+    body_list: XmlNodeSpec | None = None
+    result_lists: tuple[tuple[str, XmlNodeSpec], ...] = ()
 
 
 class NoXmlForm(Exception):
@@ -136,18 +140,25 @@ class XmlForms:
         # application/json`) decides that direction's format, not data_format
         spelled = {p.wire_name.strip().lower() for p in op.located("header")}
         consumes: tuple[str, ...] = ()
+        body_list = None
         if op.xml_consumes and body is not None and "content-type" not in spelled:
-            reason = self._no_form(body.type)
+            body_list = self._root_list(body.type, body.root_xml, body.root_item_xml)
+            reason = None if body_list else self._no_form(body.type)
             if reason is None:
                 consumes = ("application/json",) * op.json_consumed + op.xml_consumes
             else:
                 problems.append(_problem(op, "sends", reason, not op.json_consumed))
         produces: tuple[str, ...] = ()
+        lists = tuple(
+            (r.status, node)
+            for r in op.success_responses
+            if (node := self._root_list(r.type, r.root_xml, r.root_item_xml))
+        )
         if op.xml_produces and "accept" not in spelled:
             reasons = [
                 self._no_form(r.type)
                 for r in op.success_responses
-                if r.type is not None
+                if r.type is not None and r.status not in dict(lists)
             ]
             reason = next((r for r in reasons if r is not None), None)
             if reason is None:
@@ -157,7 +168,32 @@ class XmlForms:
         if not (consumes or produces):
             return None, problems
         model = body.type.name if body and isinstance(body.type, ModelType) else None
-        return OperationXml(consumes, produces, model if consumes else None), problems
+        decided = OperationXml(
+            consumes,
+            produces,
+            model if consumes else None,
+            body_list if consumes else None,
+            lists if produces else (),
+        )
+        return decided, problems
+
+    def _root_list(
+        self, kind: TypeRef | None, root: XmlName, item: XmlName
+    ) -> XmlNodeSpec | None:
+        """A root-level array of models as an XML document: its element (the array's `xml`
+        name, else its definition's) holding an element per item (the items' `xml` name,
+        else the model's element); None when it is no such array or has no form."""
+        if not isinstance(kind, ListType) or not isinstance(kind.item, ModelType):
+            return None
+        if kind.item.name not in self.forms or not XML_NAME.fullmatch(root.name):
+            return None
+        element = self.forms[kind.item.name].element
+        if item.name:
+            if not XML_NAME.fullmatch(item.name):
+                return None
+            element = _replace(element, name=item.name)
+        node = _replace(_named(root, root.name, "the array"), kind="list", wrapped=True)
+        return _replace(node, item=_replace(element, kind="model", of=kind.item.name))
 
     def _no_form(self, kind: TypeRef) -> str | None:
         """Why a body or result of this type has no XML form; None when it has one."""
@@ -321,6 +357,15 @@ def xml_document(
     """
     parts: list[str] = []
     _element(parts, forms, forms[model].element, data, model, {})
+    return "".join(parts).encode("utf-8")
+
+
+def xml_list_document(
+    forms: dict[str, ModelForm], node: XmlNodeSpec, items: list[Any]
+) -> bytes:
+    """The XML the runtime's `XmlList.to_xml` writes for a root-level array of models."""
+    parts: list[str] = []
+    _member(parts, forms, node, items, {})
     return "".join(parts).encode("utf-8")
 
 

@@ -26,7 +26,12 @@ from generator.render.printer import (
     call,
     literal,
 )
-from generator.render.xmlform import XmlForms, xml_document
+from generator.render.xmlform import (
+    OperationXml,
+    XmlForms,
+    xml_document,
+    xml_list_document,
+)
 from generator.testgen.cases import (
     BASE_PATH,
     MODEL_EXAMPLE_DEPTH,
@@ -315,38 +320,51 @@ class TestsView:
         items: list[Node] = []
         accept = next(filter(is_xml, found.produces), case.operation.accept)
         items.append(keyword("accept", literal(accept)))
-        body = case.request.body
-        if found.consumes and found.body_model and body.kind == "json":
+        document = self._xml_body(found, case) if found.consumes else None
+        if document is not None:
             sent = next(filter(is_xml, found.consumes))
-            document = xml_document(self.forms.forms, found.body_model, body.value)
             items += [
                 keyword("content_type", literal(sent)),
                 keyword("body", literal(document)),
             ]
         success = case.operation.success_responses
-        result = success[0].type if success else None
-        if (
-            found.produces
-            and isinstance(result, ModelType)
-            and case.response_kind == "json"
-        ):
-            reply = xml_document(self.forms.forms, result.name, case.response_body)
-            items.append(keyword("reply", literal(reply)))
+        result = success[0] if success else None
+        lists = dict(found.result_lists)
+        if found.produces and result is not None and case.response_kind == "json":
+            reply = None
+            if isinstance(result.type, ModelType):
+                reply = xml_document(
+                    self.forms.forms, result.type.name, case.response_body
+                )
+            elif result.status in lists:
+                node = lists[result.status]
+                reply = xml_list_document(self.forms.forms, node, case.response_body)
+            if reply is not None:
+                items.append(keyword("reply", literal(reply)))
         return call("XmlExchange", *items)
 
     def _xml_only_body(self, case: OperationCase) -> Node | None:
         """`BinaryBody(...)`: the XML an operation that consumes only XML sends, whatever
         data_format asks (the runtime's to_xml, worked out from the forms)."""
         found = self.forms.operation(case.operation) if self.forms else None
-        body = case.request.body
         if found is None or case.operation.json_consumed or not found.consumes:
             return None
-        if not found.body_model or body.kind != "json":
+        document = self._xml_body(found, case)
+        if document is None:
             return None
-        assert self.forms is not None
         sent = next(filter(is_xml, found.consumes))
-        document = xml_document(self.forms.forms, found.body_model, body.value)
         return call(BODY_CLASSES["binary"], literal(document), literal(sent))
+
+    def _xml_body(self, found: OperationXml, case: OperationCase) -> bytes | None:
+        """The XML document of the case's body, where the operation sends its body as XML."""
+        body = case.request.body
+        if self.forms is None or body.kind != "json":
+            return None
+        if found.body_model:
+            return xml_document(self.forms.forms, found.body_model, body.value)
+        if found.body_list:
+            return xml_list_document(self.forms.forms, found.body_list, body.value)
+        return None
 
     @property
     def speaks_xml(self) -> bool:

@@ -43,7 +43,7 @@ CI_WORLD = [
     "docker-engine.yaml",  # a documented 101; default null on x-nullable
     "harbor.yaml",  # type: file at the root of a response schema
     "azure-appconfiguration.json",  # $ref to example files inside x-ms-examples
-    "azure-cosmos-tables.json",  # XML only, no XML form: raw bytes
+    "azure-cosmos-tables.json",  # XML only: a root-level array of models
     "go-swagger-task-tracker.yaml",  # a redefined YAML anchor
     "go-swagger-composed-auth.yaml",  # a requirement one request cannot carry
     "openfaas.yaml",  # capitals kept together in names

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from generator.static._runtime import DecodeError, parse_xml_body
+from generator.static._runtime import (
+    UNSET,
+    DecodeError,
+    XmlList,
+    XmlNode,
+    parse_xml_body,
+)
 
 from ..xml_models import Media, Message, Status
 
@@ -215,3 +221,43 @@ def test_a_polymorphic_model_reads_the_subtype_its_discriminator_names(
     assert Pet.from_xml(b'<Pet kind="cat"><name>Tom</name></Pet>') == Pet(
         kind="cat", name="Tom"
     )
+
+
+MEDIA_LIST = XmlList(
+    Media,
+    XmlNode("MediaList", "list", wrapped=True, item=XmlNode("Media", "model", "Media")),
+)
+
+
+def test_a_root_level_array_is_read_and_written() -> None:
+    document = b'<MediaList><Media sid="ME1"><Size>3</Size></Media><Media sid="ME2"/></MediaList>'
+    items = MEDIA_LIST.from_xml(document)
+    assert [(m.sid, m.size) for m in items] == [("ME1", 3), ("ME2", UNSET)]
+    assert MEDIA_LIST.to_xml(items) == document
+    assert (
+        MEDIA_LIST.to_xml([{"sid": "ME3"}])
+        == b'<MediaList><Media sid="ME3"/></MediaList>'
+    )
+    assert MEDIA_LIST.to_xml([]) == b"<MediaList/>"
+    assert MEDIA_LIST.from_xml(b"<MediaList/>") == []
+
+
+def test_a_root_level_array_is_its_json_decoder_too() -> None:
+    items = MEDIA_LIST([{"sid": "ME1", "size": 2}])
+    assert [(m.sid, m.size) for m in items] == [("ME1", 2)]
+    with pytest.raises(DecodeError, match="expected a JSON array"):
+        MEDIA_LIST({"sid": "ME1"})
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        (b"<Other/>", "expected the element 'MediaList', got 'Other'"),
+        (b"<MediaList>", "not well-formed|no element found"),
+    ],
+)
+def test_a_document_that_is_not_the_array_raises_a_decode_error(
+    document: bytes, reason: str
+) -> None:
+    with pytest.raises(DecodeError, match=reason):
+        MEDIA_LIST.from_xml(document)
