@@ -52,6 +52,7 @@ class Call:
     # arguments), which must succeed: the server compares the XML it receives
     put_back: str = ""
     put_args: tuple[Any, ...] = ()
+    retries: int = 0  # the client's max_retries (its waits between them skipped)
 
     def __str__(self) -> str:
         return self.method
@@ -247,6 +248,53 @@ SCENARIOS: dict[str, list[Call]] = {
             put_args=("acl", "container"),
         ),
     ],
+    "httpInfrastructure": [
+        # redirects, by the runtime's rules: GET/HEAD on 300-307, 303 as GET, 307 any method
+        *(
+            Call(f"http_redirects_{name}", kwargs=flag)
+            for name, flag in [
+                *(
+                    (f"{m}{code}", {})
+                    for m in ("get", "head")
+                    for code in (300, 301, 302)
+                ),
+                *((f"{m}307", {}) for m in ("get", "head", "options")),
+                *(
+                    (f"{m}", {"boolean_value": True})
+                    for m in ("post303", "post307", "put307", "patch307", "delete307")
+                ),
+            ]
+        ),
+        # 301 and 302 to a PUT or a PATCH are not followed: the status's error
+        Call(
+            "http_redirects_put301", kwargs={"boolean_value": True}, raises="ApiError"
+        ),
+        Call(
+            "http_redirects_patch302", kwargs={"boolean_value": True}, raises="ApiError"
+        ),
+        # retries: idempotent methods on 408, 500, 502, 503, 504; never POST or PATCH
+        *(
+            Call(f"http_retry_{name}", kwargs=flag, retries=2)
+            for name, flag in [
+                ("head408", {}),
+                ("get502", {}),
+                ("put500", {"boolean_value": True}),
+                ("put504", {"boolean_value": True}),
+                ("delete503", {"boolean_value": True}),
+            ]
+        ),
+        # answers 200 with no body where the spec documents a boolean
+        Call("http_retry_options502", retries=2, raises="EmptySuccessError"),
+        *(
+            Call(
+                f"http_retry_{name}",
+                kwargs={"boolean_value": True},
+                retries=2,
+                raises="ApiError",
+            )
+            for name in ("post503", "patch500", "patch504")
+        ),
+    ],
     "url-multi-collectionFormat": [
         Call("queries_array_string_multi_null"),
         Call("queries_array_string_multi_empty", kwargs={"array_query": []}),
@@ -308,6 +356,11 @@ COUNTED: dict[str, list[str]] = {
 # Files whose every report key with one of these prefixes must be counted, but those listed.
 COUNTED_BY_PREFIX: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "url": (("UrlPath", "UrlQueries"), set()),
+    # POST and PATCH are never retried (docs/autorest.md)
+    "httpInfrastructure": (
+        ("HttpRedirect", "HttpRetry"),
+        {"HttpRetry500Patch", "HttpRetry503Post", "HttpRetry504Patch"},
+    ),
 }
 
 
@@ -385,11 +438,18 @@ def client_class(module: ModuleType, prefix: str = "") -> Any:
 def called(module: ModuleType, origin: str, call: Call, kind: str) -> Any:
     """What the method returns, or the error it raises, through the sync or async client."""
     if kind == "sync":
-        with client_class(module)(origin, max_retries=0) as client:
+        with client_class(module)(origin, max_retries=call.retries) as client:
+            client._transport.sleep = lambda seconds: None
             return getattr(client, call.method)(*call.args, **call.kwargs)
 
+    async def no_wait(seconds: float) -> None:
+        return None
+
     async def run() -> Any:
-        async with client_class(module, "Async")(origin, max_retries=0) as client:
+        async with client_class(module, "Async")(
+            origin, max_retries=call.retries
+        ) as client:
+            client._transport.sleep = no_wait
             return await getattr(client, call.method)(*call.args, **call.kwargs)
 
     return asyncio.run(run())
