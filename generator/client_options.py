@@ -88,6 +88,26 @@ CLIENT_OPTIONS = (
         "bool | None",
     ),
     ClientOption(
+        "extra_headers",
+        "dict[str, str] | None",
+        "None",
+        "headers every request carries that the spec does not declare",
+        "Headers every request carries besides those the spec declares: never Host,"
+        " Content-Length, Transfer-Encoding or a credential's, and never one the request"
+        " already carries (a declared parameter, Accept, Content-Type): ValueError.",
+        "dict[str, str] | None",
+    ),
+    ClientOption(
+        "extra_query",
+        "dict[str, str] | None",
+        "None",
+        "query parameters every request carries that the spec does not declare",
+        "Query parameters every operation's request carries besides those the spec"
+        " declares: never a credential's, and never one the request already carries:"
+        " ValueError.",
+        "dict[str, str] | None",
+    ),
+    ClientOption(
         "stream",
         "bool",
         None,

@@ -77,6 +77,13 @@ class AsyncTwilioAPIClient:
             and body kept); at most 10 hops within the attempt's deadline, never from
             https to http, and without any credential to another origin. False returns
             the redirect itself.
+        extra_headers: Headers every request carries besides those the spec declares:
+            never Host, Content-Length, Transfer-Encoding or a credential's, and never
+            one the request already carries (a declared parameter, Accept,
+            Content-Type): ValueError.
+        extra_query: Query parameters every operation's request carries besides those
+            the spec declares: never a credential's, and never one the request already
+            carries: ValueError.
     """
 
     def __init__(
@@ -92,6 +99,8 @@ class AsyncTwilioAPIClient:
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
         follow_redirects: bool = True,
+        extra_headers: dict[str, str] | None = None,
+        extra_query: dict[str, str] | None = None,
     ) -> None:
         credentials: dict[str, Credential] = {}
         if auth is not None:
@@ -109,6 +118,8 @@ class AsyncTwilioAPIClient:
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
             follow_redirects=follow_redirects,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
         self.with_raw_response = AsyncTwilioAPIClientWithRawResponse(self._transport)
 
@@ -121,6 +132,8 @@ class AsyncTwilioAPIClient:
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
         follow_redirects: bool | None = None,
+        extra_headers: dict[str, str] | None = None,
+        extra_query: dict[str, str] | None = None,
         stream: bool | None = None,
         account_sid: str | None = None,
     ) -> AsyncTwilioAPIClient:
@@ -141,6 +154,8 @@ class AsyncTwilioAPIClient:
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
             follow_redirects=follow_redirects,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             stream=stream,
             client_parameters={"account_sid": account_sid},
         )

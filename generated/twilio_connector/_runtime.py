@@ -810,6 +810,8 @@ REDIRECT_STATUSES = frozenset({300, 301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
 # Headers that carry credentials: never sent to another origin than the request's.
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+# Headers HTTP itself manages: never given through extra_headers.
+FRAMING_HEADERS = frozenset({"host", "content-length", "transfer-encoding"})
 # Seconds before the first retry, doubled for each next one, with jitter.
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
@@ -1649,6 +1651,8 @@ class TransportCore(Generic[HTTPClient]):
         stream: bool = False,
         data_format: str = "json",
         follow_redirects: bool = True,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> None:
         try:
             url = httpx.URL(base_url)
@@ -1668,6 +1672,8 @@ class TransportCore(Generic[HTTPClient]):
         self.stream = stream  # success bodies left unread, for RawResponse.iter_bytes
         self.data_format = data_format  # "xml": XML where an operation offers both
         self.follow_redirects = follow_redirects
+        self.extra_headers = dict(extra_headers or {})
+        self.extra_query = dict(extra_query or {})
         self.client_parameters = dict(client_parameters or {})
         self._credentials = credentials
         self._user_agent = user_agent
@@ -1686,6 +1692,14 @@ class TransportCore(Generic[HTTPClient]):
             raise ValueError("max_pages must be 1 or more")
         if self.data_format not in ("json", "xml"):
             raise ValueError('data_format must be "json" or "xml"')
+        kept = FRAMING_HEADERS | CREDENTIAL_HEADERS | self._header_credentials()
+        for name, value in self.extra_headers.items():
+            check_header(name, value)
+            if name.lower() in kept:
+                raise ValueError(f"extra_headers must not set {name!r}")
+        for name in self.extra_query:
+            if name in self._query_credentials():
+                raise ValueError(f"extra_query must not set the credential {name!r}")
 
     def with_options(  # noqa: PYI019 (typing.Self is Python 3.11; the runtime runs on 3.10)
         self: Core,
@@ -1698,6 +1712,8 @@ class TransportCore(Generic[HTTPClient]):
         stream: bool | None = None,
         data_format: str | None = None,
         follow_redirects: bool | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
         client_parameters: Mapping[str, Any] | None = None,
     ) -> Core:
         """A transport with other options over the same connection pool (which it never
@@ -1721,6 +1737,10 @@ class TransportCore(Generic[HTTPClient]):
             other.data_format = data_format
         if follow_redirects is not None:
             other.follow_redirects = follow_redirects
+        if extra_headers is not None:
+            other.extra_headers = dict(extra_headers)
+        if extra_query is not None:
+            other.extra_query = dict(extra_query)
         given = {k: v for k, v in (client_parameters or {}).items() if v is not None}
         other.client_parameters = {**self.client_parameters, **given}
         other._check()
@@ -1765,6 +1785,7 @@ class TransportCore(Generic[HTTPClient]):
         request_headers = self._headers(headers, accept)
         query = list(query)
         auth = self._authenticate(security, request_headers, query)
+        query += self._extra_query_pairs(query)
         url = self.base_url + expand_path(path, path_params or {})
         query_string = encode_query(query)
         if query_string:  # a path key may hold a query of its own (`/?comp=list`)
@@ -1789,7 +1810,29 @@ class TransportCore(Generic[HTTPClient]):
             body, form_type = encode_form(form, files, multipart=multipart)
             # the boundary must be the one used
             request_headers["Content-Type"] = form_type
+        self._add_extra_headers(request_headers)
         return Outgoing(method, url, request_headers, body, auth)
+
+    def _extra_query_pairs(self, query: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+        """extra_query's pairs, refused where the request already carries the name."""
+        given = {name for name, _ in given_pairs(query)}
+        for name in self.extra_query:
+            if name in given:
+                raise ValueError(
+                    f"extra_query would replace the request's own {name!r}; the request"
+                    " was not sent"
+                )
+        return list(self.extra_query.items())
+
+    def _add_extra_headers(self, headers: httpx.Headers) -> None:
+        """extra_headers, refused where the request already carries the header."""
+        for name, value in self.extra_headers.items():
+            if name in headers:
+                raise ValueError(
+                    f"extra_headers would replace the request's own {name!r}; the"
+                    " request was not sent"
+                )
+            headers[name] = value
 
     def next_page(
         self,
@@ -1834,6 +1877,7 @@ class TransportCore(Generic[HTTPClient]):
         request_headers = self._headers(headers, accept)
         query: list[tuple[str, Any]] = []
         auth = self._authenticate(security, request_headers, query)
+        self._add_extra_headers(request_headers)  # the link names its own query
         target = str(url.copy_with(fragment=None))
         if query:
             target += ("&" if url.query else "?") + encode_query(query)

@@ -52,6 +52,13 @@ class AsyncTwilioClient:
             and body kept); at most 10 hops within the attempt's deadline, never from
             https to http, and without any credential to another origin. False returns
             the redirect itself.
+        extra_headers: Headers every request carries besides those the spec declares:
+            never Host, Content-Length, Transfer-Encoding or a credential's, and never
+            one the request already carries (a declared parameter, Accept,
+            Content-Type): ValueError.
+        extra_query: Query parameters every operation's request carries besides those
+            the spec declares: never a credential's, and never one the request already
+            carries: ValueError.
         data_format: "xml" to send and receive XML where an operation offers both JSON
             and XML (one that offers a single format uses it whatever is asked); a
             response is read as XML when its Content-Type is an XML media type.
@@ -69,6 +76,8 @@ class AsyncTwilioClient:
         max_pages: int = MAX_PAGES,
         attempt_timeout: float | None = None,
         follow_redirects: bool = True,
+        extra_headers: dict[str, str] | None = None,
+        extra_query: dict[str, str] | None = None,
         data_format: Literal["json", "xml"] = "json",
     ) -> None:
         credentials: dict[str, Credential] = {}
@@ -86,6 +95,8 @@ class AsyncTwilioClient:
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
             follow_redirects=follow_redirects,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             data_format=data_format,
         )
         self.with_raw_response = AsyncTwilioClientWithRawResponse(self._transport)
@@ -99,6 +110,8 @@ class AsyncTwilioClient:
         max_pages: int | None = None,
         attempt_timeout: float | None | Unset = UNSET,
         follow_redirects: bool | None = None,
+        extra_headers: dict[str, str] | None = None,
+        extra_query: dict[str, str] | None = None,
         stream: bool | None = None,
         data_format: Literal["json", "xml"] | None = None,
     ) -> AsyncTwilioClient:
@@ -119,6 +132,8 @@ class AsyncTwilioClient:
             max_pages=max_pages,
             attempt_timeout=attempt_timeout,
             follow_redirects=follow_redirects,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             stream=stream,
             data_format=data_format,
         )

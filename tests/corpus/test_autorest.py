@@ -34,7 +34,7 @@ import pytest
 from generator.errors import SpecError
 from generator.pipeline import generate
 
-from ..conftest import MYPY_STRICT, PYTEST_QUIET, RUFF_CHECK, make_job
+from ..conftest import MYPY_STRICT, PYTEST_QUIET, RUFF_CHECK, make_job, progress
 from .test_corpus import EVERY_SPEC, groups, in_parallel
 
 
@@ -479,10 +479,12 @@ def test_each_scenario_behaves_as_the_referee_expects(
 
 
 def test_the_server_counted_every_scenario(
-    server: str, packages: dict[str, ModuleType]
+    server: str, packages: dict[str, ModuleType], pytestconfig: pytest.Config
 ) -> None:
     """Run after the scenarios: each one the server saw done right, counted."""
     report = httpx.get(f"{server}/report/vanilla", timeout=10).json()
+    counted = sum(1 for value in report.values() if value)
+    progress(pytestconfig, f"vanilla scenarios counted: {counted} of {len(report)}")
     expected = [key for keys in COUNTED.values() for key in keys]
     for prefixes, left in COUNTED_BY_PREFIX.values():
         found = [key for key in report if key.startswith(prefixes) and key not in left]

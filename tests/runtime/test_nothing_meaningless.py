@@ -179,3 +179,53 @@ def test_the_generated_client_sends_what_the_spec_says_of_none(
     )
     assert request.get_data() == b"null"
     assert request.headers["Content-Type"] == "application/json"
+
+
+def test_extra_headers_and_query_reach_every_request(
+    client: Any, httpserver: HTTPServer
+) -> None:
+    """What the spec does not declare, through with_options: added, never replacing."""
+    httpserver.expect_oneshot_request(f"{ACCOUNT}/Messages.json").respond_with_json(
+        {"messages": []}
+    )
+    tagged = client.with_options(
+        extra_headers={"X-Trace": "t1"}, extra_query={"Region": "eu"}
+    )
+    tagged.list_messages(to="+1")
+    ((request, _),) = httpserver.log
+    assert request.headers["X-Trace"] == "t1"
+    assert request.args.to_dict() == {"To": "+1", "Region": "eu"}
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ({"extra_headers": {"Authorization": "x"}}, "must not set 'Authorization'"),
+        ({"extra_headers": {"host": "evil"}}, "must not set 'host'"),
+        ({"extra_headers": {"Content-Length": "1"}}, "must not set"),
+        ({"extra_headers": {"X-Bad": "a\r\nb"}}, "line break"),
+    ],
+)
+def test_extra_headers_never_set_what_http_or_a_credential_owns(
+    client: Any, options: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        client.with_options(**options)
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        (
+            {"extra_headers": {"Accept": "text/html"}},
+            "replace the request's own 'Accept'",
+        ),
+        ({"extra_query": {"To": "+9"}}, "replace the request's own 'To'"),
+    ],
+)
+def test_extras_never_silently_replace_what_the_request_carries(
+    client: Any, httpserver: HTTPServer, options: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        client.with_options(**options).list_messages(to="+1")
+    assert httpserver.log == []
