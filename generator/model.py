@@ -228,6 +228,9 @@ class Parameter:
     nullable_items: bool = False
     root_xml: XmlName = NO_XML  # a body that is an array: as Response.root_xml
     root_item_xml: XmlName = NO_XML
+    # a body whose operation also consumes a binary media type (a per-call choice): it takes
+    # bytes or a binary file too
+    takes_bytes: bool = False
 
     @property
     def must_be_given(self) -> bool:

@@ -1506,6 +1506,20 @@ class _Refusal(Exception):
         self.reason = reason
 
 
+def _body_as(value: Any, media_type: str) -> bytes:
+    """A body in the media type chosen for it (per call, where the operation consumes
+    several): JSON for a JSON-like type; bytes or a binary file as they are; a string as
+    text for a text/* type; else ValueError."""
+    if isinstance(value, (bytes, bytearray)) or hasattr(value, "read"):
+        return _read(value)
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence == JSON or essence.endswith("+json"):
+        return json.dumps(encode(value), ensure_ascii=False).encode("utf-8")
+    if essence.startswith("text/") and isinstance(value, str):
+        return value.encode(_charset(media_type) or "utf-8")
+    raise ValueError(f"a {media_type} body takes bytes or a binary file")
+
+
 def _charset(media_type: str | None) -> str | None:
     """The charset a media type names (`text/plain; charset=UTF-8`), when Python knows it."""
     for parameter in (media_type or "").split(";")[1:]:
@@ -1796,8 +1810,8 @@ class TransportCore(Generic[HTTPClient]):
             request_headers.setdefault("Content-Type", sends)
             body = _xml_document(json_body, body_model)
         elif json_body is not UNSET and (json_body is not None or null_body):
-            request_headers.setdefault("Content-Type", content_type or JSON)
-            body = json.dumps(encode(json_body), ensure_ascii=False).encode("utf-8")
+            chosen = request_headers.setdefault("Content-Type", content_type or JSON)
+            body = _body_as(json_body, chosen)
         elif content is not None:
             request_headers.setdefault(
                 "Content-Type", content_type or "application/octet-stream"

@@ -11,6 +11,7 @@ from generator.model import (
     ANY,
     HEADER_VALUE,
     NO_BODY_STATUSES,
+    NO_CONSTRAINTS,
     NO_XML,
     BodyEncoding,
     ListType,
@@ -125,8 +126,8 @@ class Operations:
     def _operation(self, spec: OperationSpec) -> Operation:
         pointer = spec.pointer
         method_name = self.names.methods[pointer]
-        parameters = self._parameters(spec)
         consumes, produces = list(spec.consumes), spec.produces
+        parameters = _with_media_type_choice(self._parameters(spec), consumes)
         return Operation(
             operation_id=spec.operation_id or method_name,
             method_name=method_name,
@@ -184,6 +185,7 @@ class Operations:
                 )
                 continue
             kind = self._root_type(parameter.schema_pointer)
+            root_xml, root_item_xml = _root_xml_of(self.reader, parameter)
             if parameter.binary:
                 kind = ScalarType("bytes")  # a binary body, or a file part
             if wire != wire.strip():
@@ -234,7 +236,8 @@ class Operations:
                     nullable=self.reader.resolve(parameter.schema)[1].nullable
                     or parameter.schema.nullable,
                     nullable_items=_items_nullable(self.reader, parameter.schema),
-                    **_root_xml_of(self.reader, parameter),
+                    root_xml=root_xml,
+                    root_item_xml=root_item_xml,
                 )
             )
         return tuple(sorted(parameters, key=lambda p: not p.required))
@@ -521,6 +524,47 @@ def _request_body(
     return RequestBody(BodyEncoding.JSON, media_type, payload=body)
 
 
+def _with_media_type_choice(
+    parameters: tuple[Parameter, ...], consumes: list[str]
+) -> tuple[Parameter, ...]:
+    """Where a body may go out in several media types (`consumes` lists more than one, none
+    of them a form or XML, and no Content-Type header is declared), a keyword choosing one
+    per call: a `Content-Type` header parameter whose default is the first JSON-like type
+    (else the first listed); a binary type among them lets the body be bytes."""
+    body = next((p for p in parameters if p.location == ParameterLocation.BODY), None)
+    types = [c for c in consumes if c and HEADER_VALUE.fullmatch(c) and "," not in c]
+    if body is None or len(types) < 2 or any(is_xml(c) or "form" in c for c in types):
+        return parameters
+    if any(p.wire_name.lower() == "content-type" for p in parameters):
+        return parameters
+    binary = [c for c in types if not is_json(c) and not c.lower().startswith("text/")]
+    raw = body.type == ScalarType("bytes")
+    default = next(
+        (c for c in (binary if raw else types) if raw or is_json(c)), types[0]
+    )
+    (name,) = identifiers.assign_unique(
+        [("choice", "content_type")], taken={p.python_name for p in parameters}
+    ).values()
+    choice = Parameter(
+        wire_name="Content-Type",
+        python_name=name,
+        location=ParameterLocation.HEADER,
+        type=ScalarType("str"),
+        required=False,
+        description="The media type the body goes out in: "
+        + ", ".join(types)
+        + f" ({default} by default; a binary one takes bytes or a binary file).",
+        default=default,
+        has_default=True,
+        # the generated tests send the default: another type would need another body
+        constraints=dataclasses.replace(
+            NO_CONSTRAINTS, enum=tuple(types), example=default
+        ),
+    )
+    widened = dataclasses.replace(body, takes_bytes=bool(binary) and not raw)
+    return tuple(widened if p is body else p for p in parameters) + (choice,)
+
+
 def _request_path(key: str, parameters: tuple[Parameter, ...]) -> str:
     """The path an operation requests. A path key may end in a query that only tells keys
     apart (Azure Storage's `/?comp=list`): where each of its names is a query parameter the
@@ -547,11 +591,12 @@ def _root_xml(reader: SwaggerReader, schema: Schema) -> tuple[XmlName, XmlName]:
     return xml, items.xml if items is not None else NO_XML
 
 
-def _root_xml_of(reader: SwaggerReader, parameter: ParameterSpec) -> dict[str, XmlName]:
+def _root_xml_of(
+    reader: SwaggerReader, parameter: ParameterSpec
+) -> tuple[XmlName, XmlName]:
     if not parameter.is_body:
-        return {}
-    root, item = _root_xml(reader, parameter.schema)
-    return {"root_xml": root, "root_item_xml": item}
+        return NO_XML, NO_XML
+    return _root_xml(reader, parameter.schema)
 
 
 def _items_nullable(reader: SwaggerReader, schema: Schema) -> bool:

@@ -57,6 +57,9 @@ def parameter_annotation(parameter: Parameter) -> Code:
         base = Code("bytes | BinaryIO", Imports.of("typing", "BinaryIO"))
     if parameter.location == "body" and isinstance(parameter.type, ModelType):
         base = Code(f"{base.text} | dict[str, Any]", base.imports | ANY.imports)
+    if parameter.takes_bytes and base != ANY:
+        needs = base.imports | Imports.of("typing", "BinaryIO")
+        base = Code(f"{base.text} | bytes | BinaryIO", needs)
     if parameter.required or base == ANY:
         return base
     return Code(f"{base.text} | None", base.imports)

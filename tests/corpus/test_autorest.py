@@ -101,6 +101,12 @@ SCENARIOS: dict[str, list[Call]] = {
             kwargs={"input": {"source": "/x"}},
             returns="Nice job with JSON",
         ),
+        # several media types: a per-call choice, bytes for a binary one
+        Call(
+            "analyze_body",
+            kwargs={"input": b"PDF", "content_type": "application/pdf"},
+            returns="Nice job with PDF",
+        ),
         Call("analyze_body_no_accept_header", kwargs={"input": {"source": "/x"}}),
         # a text/* body goes out as text, under the media type as the spec spells it
         Call(
@@ -323,6 +329,7 @@ COUNTED: dict[str, list[str]] = {
     ],
     "media_types": [
         "MediaTypeJson",
+        "MediaTypePdf",
         "MediaTypesAnalyzeBodyNoAcceptHeader",
         "MediaTypeWithEncoding",
         "MediaTypesTwoContentTypes",

@@ -197,9 +197,16 @@ def _model_lines(api: Any) -> list[str]:
             f"operation {operation.method_name}: {operation.http_method} {operation.path}"
             f" ({operation.body_encoding})"
         )
+        body = operation.request_body
+        if body is not None and body.payload and body.content_type != "application/json":
+            lines.append(f"  sends {body.encoding} as {body.content_type}")
         for parameter in operation.parameters:
             required = "required" if parameter.required else "optional"
             spelled = annotation(parameter.type).text
+            if parameter.takes_bytes:
+                spelled += " | bytes"
+            if parameter.constraints.enum:
+                spelled += f" of {', '.join(map(str, parameter.constraints.enum))}"
             lines.append(
                 f"  {parameter.location} {parameter.python_name} ({parameter.wire_name}):"
                 f" {spelled}, {required}"
