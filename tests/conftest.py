@@ -6,6 +6,7 @@ import ast
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -189,6 +190,14 @@ def serve(request: pytest.FixtureRequest) -> Iterator[Any]:
     from .servers import serving
 
     yield from serving(CLIENT_FACTORIES[CLIENT_IDS.index(request.param)])
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 nothing listens on now (for a referee's server)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+        return port
 
 
 def npm_installed(home: Path, entry: Path) -> Path:

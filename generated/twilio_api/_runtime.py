@@ -1616,6 +1616,11 @@ class Outgoing:
     body: bytes | None
     auth: httpx.Auth | None
 
+    @property
+    def send_auth(self) -> httpx.Auth | Any:
+        """What httpx's `send` takes as `auth`: the request's own, else the client's."""
+        return httpx.USE_CLIENT_DEFAULT if self.auth is None else self.auth
+
 
 @dataclasses.dataclass(frozen=True)
 class NextPage:
@@ -2177,11 +2182,7 @@ class Transport(TransportCore[httpx.Client]):
             while True:
                 response = self._client.send(
                     _built(self._client, outgoing, self.timeout),
-                    auth=(
-                        httpx.USE_CLIENT_DEFAULT
-                        if outgoing.auth is None
-                        else outgoing.auth
-                    ),
+                    auth=outgoing.send_auth,
                     stream=True,
                     follow_redirects=False,  # followed here, by the rules of redirect()
                 )
@@ -2320,11 +2321,7 @@ class AsyncTransport(TransportCore[httpx.AsyncClient]):
             while True:
                 response = await self._client.send(
                     _built(self._client, outgoing, self.timeout),
-                    auth=(
-                        httpx.USE_CLIENT_DEFAULT
-                        if outgoing.auth is None
-                        else outgoing.auth
-                    ),
+                    auth=outgoing.send_auth,
                     stream=True,
                     follow_redirects=False,  # followed here, by the rules of redirect()
                 )

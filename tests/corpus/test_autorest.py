@@ -18,7 +18,6 @@ import contextlib
 import importlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -34,7 +33,14 @@ import pytest
 from generator.errors import SpecError
 from generator.pipeline import generate
 
-from ..conftest import MYPY_STRICT, PYTEST_QUIET, RUFF_CHECK, make_job, progress
+from ..conftest import (
+    MYPY_STRICT,
+    PYTEST_QUIET,
+    RUFF_CHECK,
+    free_port,
+    make_job,
+    progress,
+)
 from .test_corpus import EVERY_SPEC, groups, in_parallel
 
 
@@ -369,13 +375,6 @@ COUNTED_BY_PREFIX: dict[str, tuple[tuple[str, ...], set[str]]] = {
         {"HttpRetry500Patch", "HttpRetry503Post", "HttpRetry504Patch"},
     ),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

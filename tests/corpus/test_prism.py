@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -55,7 +54,7 @@ from generator.source.document import resolve_pointer
 from generator.source.loader import load_spec
 from generator.testgen.cases import HEADER_NAME, ExampleFactory, credential_values
 
-from ..conftest import TWILIO_SPEC, make_job
+from ..conftest import TWILIO_SPEC, free_port, make_job
 from ..corpus.test_corpus import CORPUS
 
 # Chosen for variety: query, path, header, body, formData and files; basic, API keys in the
@@ -85,13 +84,6 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield output
     finally:
         sys.path.remove(str(output))
-
-
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

@@ -198,7 +198,11 @@ def _model_lines(api: Any) -> list[str]:
             f" ({operation.body_encoding})"
         )
         body = operation.request_body
-        if body is not None and body.payload and body.content_type != "application/json":
+        if (
+            body is not None
+            and body.payload
+            and body.content_type != "application/json"
+        ):
             lines.append(f"  sends {body.encoding} as {body.content_type}")
         for parameter in operation.parameters:
             required = "required" if parameter.required else "optional"
