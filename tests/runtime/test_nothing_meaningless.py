@@ -229,3 +229,26 @@ def test_extras_never_silently_replace_what_the_request_carries(
     with pytest.raises(ValueError, match=reason):
         client.with_options(**options).list_messages(to="+1")
     assert httpserver.log == []
+
+
+@pytest.mark.parametrize(
+    ("given_type", "value", "sent"),
+    [
+        ("application/json; odata=verbose", {"a": 1}, b'{"a": 1}'),
+        ("Content-Type-67", {"a": 1}, b'{"a": 1}'),  # whatever a spec's header is given
+        ("application/pdf", b"%PDF", b"%PDF"),
+        ("text/plain", "hi", b"hi"),
+        ("application/json", "hi", b'"hi"'),
+    ],
+)
+def test_a_body_follows_the_content_type_the_request_carries(
+    given_type: str, value: Any, sent: bytes
+) -> None:
+    """The spec's own Content-Type header (or the per-call choice) is kept; bytes go as they
+    are, a string as text under text/*, anything else as JSON."""
+    sender = transport()
+    outgoing = sender.prepare(
+        "POST", "/x", headers=[("Content-Type", given_type)], json_body=value
+    )
+    assert (outgoing.body, outgoing.headers["Content-Type"]) == (sent, given_type)
+    sender.close()
