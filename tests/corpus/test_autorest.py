@@ -307,6 +307,58 @@ SCENARIOS: dict[str, list[Call]] = {
             for name in ("post503", "patch500", "patch504")
         ),
     ],
+    "body-boolean": [
+        Call("bool_get_true", returns=True),
+        Call("bool_put_true", (True,)),
+        Call("bool_get_false", returns=False),
+        Call("bool_put_false", (False,)),
+        Call("bool_get_null", returns=None),  # x-nullable
+        Call("bool_get_invalid", raises="UnexpectedResponseError"),  # not JSON
+    ],
+    "body-integer": [
+        Call("int_get_null", returns=None),
+        Call("int_get_invalid", raises="UnexpectedResponseError"),
+        # Python's int holds them: no overflow to report
+        Call("int_get_overflow_int32", returns=2147483656),
+        Call("int_get_underflow_int32", returns=-2147483656),
+        Call("int_get_overflow_int64", returns=9223372036854775910),
+        Call("int_get_underflow_int64", returns=-9223372036854775910),
+        Call("int_put_max32", (2147483647,)),
+        Call("int_put_max64", (9223372036854775807,)),
+        Call("int_put_min32", (-2147483648,)),
+        Call("int_put_min64", (-9223372036854775808,)),
+        # `format: unixtime` is an int here (typed formats are issue 29)
+        Call("int_get_unix_time", returns=1460505600),
+        Call("int_put_unix_time_date", (1460505600,)),
+        Call("int_get_invalid_unix_time", raises="UnexpectedResponseError"),
+        Call("int_get_null_unix_time", returns=None),
+    ],
+    "body-number": [
+        Call("number_get_null", returns=None),
+        *(
+            Call(f"number_get_invalid_{kind}", raises="UnexpectedResponseError")
+            for kind in ("float", "double", "decimal")
+        ),
+        *(
+            call
+            for name, value in [
+                ("big_float", 3.402823e20),
+                ("small_float", 3.402823e-20),
+                ("big_double", 2.5976931e101),
+                ("small_double", 2.5976931e-101),
+                ("big_double_positive_decimal", 99999999.99),
+                ("big_double_negative_decimal", -99999999.99),
+                ("big_decimal", 2.5976931e101),
+                ("small_decimal", 2.5976931e-101),
+                ("big_decimal_positive_decimal", 99999999.99),
+                ("big_decimal_negative_decimal", -99999999.99),
+            ]
+            for call in (
+                Call(f"number_get_{name}", returns=value),
+                Call(f"number_put_{name}", (value,)),
+            )
+        ),
+    ],
     "url-multi-collectionFormat": [
         Call("queries_array_string_multi_null"),
         Call("queries_array_string_multi_empty", kwargs={"array_query": []}),
@@ -343,6 +395,47 @@ COUNTED: dict[str, list[str]] = {
         "MediaTypesThreeBodyTypes",
     ],
     "merge-patch": ["PassMergePatchObject"],
+    "body-boolean": [
+        "getBoolFalse",
+        "getBoolInvalid",
+        "getBoolNull",
+        "getBoolTrue",
+        "putBoolFalse",
+        "putBoolTrue",
+    ],
+    "body-integer": [
+        "getIntegerInvalid",
+        "getIntegerNull",
+        "getIntegerOverflow",
+        "getIntegerUnderflow",
+        "getInvalidUnixTime",
+        "getLongOverflow",
+        "getLongUnderflow",
+        "getNullUnixTime",
+        "getUnixTime",
+        "putIntegerMax",
+        "putIntegerMin",
+        "putLongMax",
+        "putLongMin",
+        "putUnixTime",
+    ],
+    "body-number": [
+        "getDoubleBigNegativeDecimal",
+        "getDoubleBigPositiveDecimal",
+        "getDoubleBigScientificNotation",
+        "getDoubleInvalid",
+        "getDoubleSmallScientificNotation",
+        "getFloatBigScientificNotation",
+        "getFloatInvalid",
+        "getFloatSmallScientificNotation",
+        "getNumberNull",
+        "putDoubleBigNegativeDecimal",
+        "putDoubleBigPositiveDecimal",
+        "putDoubleBigScientificNotation",
+        "putDoubleSmallScientificNotation",
+        "putFloatBigScientificNotation",
+        "putFloatSmallScientificNotation",
+    ],
     "xml-service": [
         *(
             f"{verb}{name}"
