@@ -58,6 +58,7 @@ class Call:
     # arguments), which must succeed: the server compares the XML it receives
     put_back: str = ""
     put_args: tuple[Any, ...] = ()
+    put_kwargs: dict[str, Any] = field(default_factory=dict)
     retries: int = 0  # the client's max_retries (its waits between them skipped)
 
     def __str__(self) -> str:
@@ -71,6 +72,22 @@ UNICODE = "\u554a\u9f44\u4e02\u72db\u72dc\uf9f1\uf92c\uf9f1\ufa0c\ufa29"
 RESERVED = "begin!*'();:@ &=+$,/?#[]end"
 MULTI_BYTE = "5ZWK6b2E5LiC54ub54uc76ex76Ss76ex76iM76ip"  # UNICODE's UTF-8, in base64
 ARRAY = ["ArrayQuery1", RESERVED, "", ""]
+
+
+def fish_market(*, discriminated: bool) -> dict[str, Any]:
+    """body-complex's DotFishMarket, as its JSON form (`fish.type` where it says so)."""
+
+    def salmon(location: str, wild: bool) -> dict[str, Any]:
+        kind = {"fish.type": "DotSalmon"} if discriminated else {}
+        return {**kind, "species": "king", "location": location, "iswild": wild}
+
+    return {
+        "sampleSalmon": salmon("sweden", False),
+        "salmons": [salmon("sweden", False), salmon("atlantic", True)],
+        "sampleFish": salmon("australia", False),
+        "fishes": [salmon("australia", False), salmon("canada", True)],
+    }
+
 
 # By swagger file (without `.json`): the calls, in the order the routes expect them.
 SCENARIOS: dict[str, list[Call]] = {
@@ -359,6 +376,70 @@ SCENARIOS: dict[str, list[Call]] = {
             )
         ),
     ],
+    "body-complex": [
+        # a GET, then a PUT of what it returned: the server compares the JSON it receives
+        *(
+            Call(f"{name.replace('@', '_get_')}", put_back=name.replace("@", "_put_"))
+            for name in (
+                "array@empty",
+                "array@valid",
+                "dictionary@empty",
+                "dictionary@valid",
+                "inheritance@valid",
+                "polymorphicrecursive@valid",
+                "polymorphism@complicated",
+                "polymorphism@valid",
+                *(
+                    f"primitive@{kind}"
+                    for kind in (
+                        "bool",
+                        "byte",
+                        "date",
+                        "date_time",
+                        "date_time_rfc1123",
+                        "double",
+                        "duration",
+                        "float",
+                        "int",
+                        "long",
+                        "string",
+                    )
+                ),
+            )
+        ),
+        Call("basic_get_valid", returns={"id": 2, "name": "abc", "color": "YELLOW"}),
+        Call(
+            "basic_put_valid",
+            ({"id": 2, "name": "abc", "color": "Magenta"},),
+            {"api_version": "2016-02-29"},
+        ),
+        Call("array_get_not_provided", returns={}),
+        Call("basic_get_empty", returns={}),
+        Call("basic_get_null", returns={"id": None, "name": None}),
+        # a value of another JSON type is kept as received (the tolerant reader)
+        Call("basic_get_invalid", returns={"id": "a", "name": "abc"}),
+        Call("dictionary_get_not_provided", returns={}),
+        Call("dictionary_get_null", returns={"defaultProgram": None}),
+        Call(
+            "polymorphism_get_dot_syntax",
+            returns={
+                "fish.type": "DotSalmon",
+                "species": "king",
+                "location": "sweden",
+                "iswild": True,
+            },
+        ),
+        Call("readonlyproperty_get_valid", returns={"id": "1234", "size": 2}),
+        Call(
+            "polymorphism_get_composed_with_discriminator",
+            returns=fish_market(discriminated=True),
+        ),
+        Call(
+            "polymorphism_get_composed_without_discriminator",
+            returns=fish_market(discriminated=False),
+        ),
+        Call("basic_get_not_provided", raises="EmptySuccessError"),
+    ],
     "url-multi-collectionFormat": [
         Call("queries_array_string_multi_null"),
         Call("queries_array_string_multi_empty", kwargs={"array_query": []}),
@@ -462,6 +543,14 @@ COUNTED: dict[str, list[str]] = {
 # Files whose every report key with one of these prefixes must be counted, but those listed.
 COUNTED_BY_PREFIX: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "url": (("UrlPath", "UrlQueries"), set()),
+    # body-complex: all but what docs/autorest.md lists as not driven yet
+    "body-complex": (
+        ("getComplex", "putComplex", "getComposed"),
+        {
+            "putComplexReadOnlyPropertyValid",  # read-only properties are sent back
+            "putComplexPolymorphismNoDiscriminator",  # a PUT without its GET: not driven
+        },
+    ),
     # POST and PATCH are never retried (docs/autorest.md)
     "httpInfrastructure": (
         ("HttpRedirect", "HttpRetry"),
@@ -566,7 +655,7 @@ def test_each_scenario_behaves_as_the_referee_expects(
     module = packages[name]
     if call.put_back:
         value = called(module, server, call, kind)
-        back = Call(call.put_back, (*call.put_args, value))
+        back = Call(call.put_back, (*call.put_args, value), call.put_kwargs)
         assert called(module, server, back, kind) is None
         return
     if call.raises:
@@ -574,7 +663,10 @@ def test_each_scenario_behaves_as_the_referee_expects(
         with pytest.raises(error):
             called(module, server, call, kind)
         return
-    assert called(module, server, call, kind) == call.returns
+    result = called(module, server, call, kind)
+    if isinstance(call.returns, dict):  # a model, by its JSON form
+        result = result.to_dict()
+    assert result == call.returns
 
 
 def test_the_server_counted_every_scenario(
