@@ -972,6 +972,12 @@ class ModelView:
         return Assign("XML_SHAPE", "ClassVar[XmlShape]", shape)
 
     @property
+    def read_only(self) -> Node | None:
+        """`("id", ...)`: the wire names of the read-only fields, which a request leaves out."""
+        names = [f.wire_name for f in self.model.fields if f.read_only]
+        return tuple_node(names) if names else None
+
+    @property
     def is_root(self) -> bool:
         """Whether the class declares `additional_properties` (its base does not)."""
         return not self.model.base

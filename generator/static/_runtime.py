@@ -352,9 +352,24 @@ def encode(value: Any) -> Any:
     return value
 
 
-def serialize(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """A model's JSON object: the fields that are set (UNSET ones left out), then unknown keys."""
-    data = {key: encode(value) for key, value in fields.items() if value is not UNSET}
+# Set while a request body is written: read-only properties are left out of it.
+_IN_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "in_request", default=False
+)
+
+
+def serialize(
+    fields: Mapping[str, Any], extra: Mapping[str, Any], read_only: Iterable[str] = ()
+) -> dict[str, Any]:
+    """A model's JSON object: the fields that are set (UNSET ones left out), then unknown
+    keys; in a request body, without the `read_only` ones (Swagger 2.0: a read-only property
+    MUST NOT be sent in a request)."""
+    left_out = frozenset(read_only) if _IN_REQUEST.get() else frozenset()
+    data = {
+        key: encode(value)
+        for key, value in fields.items()
+        if value is not UNSET and key not in left_out
+    }
     for key, value in extra.items():
         data.setdefault(key, encode(value))
     return data
@@ -1512,7 +1527,11 @@ def _body_as(value: Any, media_type: str) -> bytes:
         return _read(value)
     if media_type.strip().lower().startswith("text/") and isinstance(value, str):
         return value.encode(_charset(media_type) or "utf-8")
-    return json.dumps(encode(value), ensure_ascii=False).encode("utf-8")
+    token = _IN_REQUEST.set(True)
+    try:
+        return json.dumps(encode(value), ensure_ascii=False).encode("utf-8")
+    finally:
+        _IN_REQUEST.reset(token)
 
 
 def _charset(media_type: str | None) -> str | None:

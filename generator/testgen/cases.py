@@ -78,6 +78,12 @@ class BodyExpectation:
     content_type: str | None = None
     value: Any = None  # the JSON data, the bytes, or the form fields
     files: dict[str, bytes] | None = None
+    # the JSON data as the client sends it: without read-only properties (Swagger 2.0)
+    sent: Any = None
+
+    @property
+    def json_sent(self) -> Any:
+        return self.value if self.sent is None else self.sent
 
 
 @dataclass(frozen=True)
@@ -460,8 +466,33 @@ class ExampleFactory:
             + raw_path
             + (joint + query_string if query_string else ""),
             headers=sent_headers,
-            body=body_expectation(operation, body, form, files, given_type),
+            body=dataclasses.replace(
+                body_expectation(operation, body, form, files, given_type),
+                sent=self.without_read_only(operation.body, body),
+            ),
         )
+
+    def without_read_only(self, parameter: Parameter | None, data: Any) -> Any:
+        """The JSON data of a body as a request carries it: read-only properties left out,
+        at every depth; None where nothing is left out."""
+        if parameter is None or data is None:
+            return None
+        sent = self._sent(parameter.type, data)
+        return None if sent == data else sent
+
+    def _sent(self, kind: TypeRef, data: Any) -> Any:
+        if isinstance(kind, ModelType) and isinstance(data, dict):
+            fields = {f.wire_name: f for f in self.models[kind.name].fields}
+            return {
+                key: self._sent(fields[key].type, value) if key in fields else value
+                for key, value in data.items()
+                if key not in fields or not fields[key].read_only
+            }
+        if isinstance(kind, ListType) and isinstance(data, list):
+            return [self._sent(kind.item, item) for item in data]
+        if isinstance(kind, DictType) and isinstance(data, dict):
+            return {key: self._sent(kind.value, value) for key, value in data.items()}
+        return data
 
     def argument(self, operation: Operation, parameter: Parameter) -> Any:
         return self.parameter_value(

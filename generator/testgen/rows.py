@@ -107,7 +107,7 @@ def body_node(body: BodyExpectation) -> Node | None:
     if body.kind == "json":
         content_type = body.content_type
         extra = () if content_type == "application/json" else (literal(content_type),)
-        return call(BODY_CLASSES["json"], literal(body.value), *extra)
+        return call(BODY_CLASSES["json"], literal(body.json_sent), *extra)
     return (
         None
         if body.content_type is None

@@ -252,3 +252,58 @@ def test_a_body_follows_the_content_type_the_request_carries(
     )
     assert (outgoing.body, outgoing.headers["Content-Type"]) == (sent, given_type)
     sender.close()
+
+
+READ_ONLY_SPEC = {
+    "swagger": "2.0",
+    "info": {"title": "Read Only", "version": "1"},
+    "paths": {
+        "/things": {
+            "put": {
+                "operationId": "putThing",
+                "parameters": [
+                    {
+                        "name": "thing",
+                        "in": "body",
+                        "required": True,
+                        "schema": {"$ref": "#/definitions/Thing"},
+                    }
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+    "definitions": {
+        "Thing": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "readOnly": True},
+                "name": {"type": "string"},
+                "parts": {"type": "array", "items": {"$ref": "#/definitions/Thing"}},
+            },
+        }
+    },
+}
+
+
+def test_read_only_properties_never_go_out_in_a_request(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Swagger 2.0: a read-only property MUST NOT be sent in a request; to_dict keeps it."""
+    spec = write_spec(READ_ONLY_SPEC, tmp_path)
+    generated, _ = generate(make_job(spec, tmp_path / "out"))
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        module = importlib.import_module(generated.package)
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+    read = module.Thing.from_dict(
+        {"id": "T1", "name": "a", "parts": [{"id": "T2", "name": "b"}]}
+    )
+    assert read.to_dict()["id"] == "T1"
+    httpserver.expect_oneshot_request("/things", method="PUT").respond_with_data("")
+    with module.ReadOnlyClient(httpserver.url_for("/")) as client:
+        client.put_thing(read)
+    ((request, _),) = httpserver.log
+    assert request.get_json() == {"name": "a", "parts": [{"name": "b"}]}
+    assert read.to_dict()["parts"][0]["id"] == "T2"  # outside a request, all of it
