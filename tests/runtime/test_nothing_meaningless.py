@@ -120,6 +120,17 @@ def test_a_text_body_goes_out_in_its_media_type_and_charset(
     sender.close()
 
 
+def generated_module(spec: dict[str, Any], folder: Path) -> tuple[Any, str]:
+    """The package generated from the spec, imported, and its client module's text."""
+    generated, _ = generate(make_job(write_spec(spec, folder), folder / "out"))
+    sys.path.insert(0, str(folder / "out"))
+    try:
+        module = importlib.import_module(generated.package)
+    finally:
+        sys.path.remove(str(folder / "out"))
+    return module, generated.files["client.py"]
+
+
 WIRE_SPEC = {
     "swagger": "2.0",
     "info": {"title": "Wire Values", "version": "1"},
@@ -161,14 +172,8 @@ def test_the_generated_client_sends_what_the_spec_says_of_none(
 ) -> None:
     """A required x-nullable body is sent as null, a None item of x-nullable items is an
     empty one, a x-ms-skip-url-encoding path value goes in as it is."""
-    generated, _ = generate(make_job(write_spec(WIRE_SPEC, tmp_path), tmp_path / "out"))
-    client = generated.files["client.py"]
+    module, client = generated_module(WIRE_SPEC, tmp_path)
     assert "null_body=True" in client and "Verbatim(raw)" in client
-    sys.path.insert(0, str(tmp_path / "out"))
-    try:
-        module = importlib.import_module(generated.package)
-    finally:
-        sys.path.remove(str(tmp_path / "out"))
     httpserver.expect_oneshot_request("/things/a b", method="PUT").respond_with_data("")
     with module.WireValuesClient(httpserver.url_for("/")) as wire:
         wire.put_thing("a%20b", None, tags=["x", None, "y"])
@@ -290,13 +295,7 @@ def test_read_only_properties_never_go_out_in_a_request(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     """Swagger 2.0: a read-only property MUST NOT be sent in a request; to_dict keeps it."""
-    spec = write_spec(READ_ONLY_SPEC, tmp_path)
-    generated, _ = generate(make_job(spec, tmp_path / "out"))
-    sys.path.insert(0, str(tmp_path / "out"))
-    try:
-        module = importlib.import_module(generated.package)
-    finally:
-        sys.path.remove(str(tmp_path / "out"))
+    module, _ = generated_module(READ_ONLY_SPEC, tmp_path)
     read = module.Thing.from_dict(
         {"id": "T1", "name": "a", "parts": [{"id": "T2", "name": "b"}]}
     )
