@@ -60,6 +60,7 @@ class Call:
     put_args: tuple[Any, ...] = ()
     put_kwargs: dict[str, Any] = field(default_factory=dict)
     retries: int = 0  # the client's max_retries (its waits between them skipped)
+    options: dict[str, Any] = field(default_factory=dict)  # the client's other options
 
     def __str__(self) -> str:
         return self.method
@@ -442,6 +443,74 @@ SCENARIOS: dict[str, list[Call]] = {
         ),
         Call("basic_get_not_provided", raises="EmptySuccessError"),
     ],
+    "header": [
+        Call("header_param_existing_key", ("overwrite",)),
+        Call("header_response_existing_key"),
+        Call("header_param_protected_key", ("text/html",)),
+        Call("header_response_protected_key"),
+        # Azure's pipelines add x-ms-client-request-id; the spec does not declare it, so it
+        # goes through the escape hatch
+        Call(
+            "header_custom_request_id",
+            options={
+                "extra_headers": {
+                    "x-ms-client-request-id": "9C4D50EE-2D56-4CD3-8152-34347DC9F2B0"
+                }
+            },
+        ),
+        *(
+            Call(f"header_param_{kind}", (scenario, value))
+            for kind, scenario, value in [
+                ("integer", "positive", 1),
+                ("integer", "negative", -2),
+                ("long", "positive", 105),
+                ("long", "negative", -2),
+                ("float", "positive", 0.07),
+                ("float", "negative", -3.0),
+                ("double", "positive", 7e120),
+                ("double", "negative", -3.0),
+                ("bool", "true", True),
+                ("bool", "false", False),
+                # typed formats are issue 29: their values go as the strings they are
+                ("date", "valid", "2010-01-01"),
+                ("date", "min", "0001-01-01"),
+                ("datetime", "valid", "2010-01-01T12:34:56Z"),
+                ("datetime", "min", "0001-01-01T00:00:00Z"),
+                ("duration", "valid", "P123DT22H14M12.011S"),
+                ("byte", "valid", MULTI_BYTE),
+            ]
+        ),
+        *(
+            Call(f"header_param_{kind}", (scenario,), {"value": value})
+            for kind, scenario, value in [
+                ("string", "valid", "The quick brown fox jumps over the lazy dog"),
+                ("string", "null", None),
+                ("string", "empty", ""),
+                ("enum", "valid", "GREY"),
+                ("enum", "null", None),
+                ("datetime_rfc1123", "valid", "Fri, 01 Jan 2010 12:34:56 GMT"),
+                ("datetime_rfc1123", "min", "Mon, 01 Jan 0001 00:00:00 GMT"),
+            ]
+        ),
+        *(
+            Call(f"header_response_{kind}", (scenario,))
+            for kind, scenarios in [
+                ("integer", ("positive", "negative")),
+                ("long", ("positive", "negative")),
+                ("float", ("positive", "negative")),
+                ("double", ("positive", "negative")),
+                ("bool", ("true", "false")),
+                ("string", ("valid", "null", "empty")),
+                ("enum", ("valid", "null")),
+                ("date", ("valid", "min")),
+                ("datetime", ("valid", "min")),
+                ("datetime_rfc1123", ("valid", "min")),
+                ("duration", ("valid",)),
+                ("byte", ("valid",)),
+            ]
+            for scenario in scenarios
+        ),
+    ],
     "url-multi-collectionFormat": [
         Call("queries_array_string_multi_null"),
         Call("queries_array_string_multi_empty", kwargs={"array_query": []}),
@@ -545,6 +614,7 @@ COUNTED: dict[str, list[str]] = {
 # Files whose every report key with one of these prefixes must be counted, but those listed.
 COUNTED_BY_PREFIX: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "url": (("UrlPath", "UrlQueries"), set()),
+    "header": (("HeaderParameter", "HeaderResponse", "CustomHeader"), set()),
     # body-complex: all but what docs/autorest.md lists as not driven yet
     "body-complex": (
         ("getComplex", "putComplex", "getComposed"),
@@ -627,7 +697,9 @@ def client_class(module: ModuleType, prefix: str = "") -> Any:
 def called(module: ModuleType, origin: str, call: Call, kind: str) -> Any:
     """What the method returns, or the error it raises, through the sync or async client."""
     if kind == "sync":
-        with client_class(module)(origin, max_retries=call.retries) as client:
+        with client_class(module)(
+            origin, max_retries=call.retries, **call.options
+        ) as client:
             client._transport.sleep = lambda seconds: None
             return getattr(client, call.method)(*call.args, **call.kwargs)
 
@@ -636,7 +708,7 @@ def called(module: ModuleType, origin: str, call: Call, kind: str) -> Any:
 
     async def run() -> Any:
         async with client_class(module, "Async")(
-            origin, max_retries=call.retries
+            origin, max_retries=call.retries, **call.options
         ) as client:
             client._transport.sleep = no_wait
             return await getattr(client, call.method)(*call.args, **call.kwargs)
