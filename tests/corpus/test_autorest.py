@@ -511,6 +511,39 @@ SCENARIOS: dict[str, list[Call]] = {
             for scenario in scenarios
         ),
     ],
+    "required-optional": [
+        # an optional argument left out is not sent
+        *(
+            Call(f"{name}")
+            for name in (
+                "implicit_put_optional_query",
+                "implicit_put_optional_header",
+                "implicit_put_optional_body",
+                "implicit_get_optional_global_query",
+                *(
+                    f"explicit_post_optional_{kind}_{place}"
+                    for kind in ("integer", "string", "array", "class")
+                    for place in ("parameter", "property", "header")
+                    if (kind, place) != ("class", "header")
+                ),
+            )
+        ),
+        # a required argument given None is refused before anything is sent
+        *(
+            Call(name, (None,), raises="ValueError")
+            for name in (
+                "implicit_get_required_path",
+                "implicit_get_required_global_path",
+                "implicit_get_required_global_query",
+                *(
+                    f"explicit_post_required_{kind}_{place}"
+                    for kind in ("integer", "string", "array", "class")
+                    for place in ("parameter", "header")
+                    if (kind, place) != ("class", "header")
+                ),
+            )
+        ),
+    ],
     "url-multi-collectionFormat": [
         Call("queries_array_string_multi_null"),
         Call("queries_array_string_multi_empty", kwargs={"array_query": []}),
@@ -615,6 +648,21 @@ COUNTED: dict[str, list[str]] = {
 COUNTED_BY_PREFIX: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "url": (("UrlPath", "UrlQueries"), set()),
     "header": (("HeaderParameter", "HeaderResponse", "CustomHeader"), set()),
+    # `{"type": "object", "format": "file"}` bodies are objects to us (docs/autorest.md)
+    "required-optional": (
+        (
+            "Optional",
+            "GeneralOptional",
+            "ExplicitOptional",
+            "ExplicitRequired",
+            "Implicit",
+        ),
+        {
+            "ExplicitOptionalBinaryBody",
+            "ExplicitRequiredBinaryBody",
+            "ImplicitOptionalBinaryBody",
+        },
+    ),
     # body-complex: all but what docs/autorest.md lists as not driven yet
     "body-complex": (
         ("getComplex", "putComplex", "getComposed"),
