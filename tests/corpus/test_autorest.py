@@ -61,6 +61,9 @@ class Call:
     put_kwargs: dict[str, Any] = field(default_factory=dict)
     retries: int = 0  # the client's max_retries (its waits between them skipped)
     options: dict[str, Any] = field(default_factory=dict)  # the client's other options
+    read_only: bool = (
+        False  # only read: what it returns is not checked (it must not raise)
+    )
 
     def __str__(self) -> str:
         return self.method
@@ -544,6 +547,73 @@ SCENARIOS: dict[str, list[Call]] = {
             )
         ),
     ],
+    "body-array": [
+        *(
+            Call(f"array_get_{name}", put_back=f"array_put_{name}")
+            for name in (
+                "array_valid",
+                "boolean_tfft",
+                "byte_valid",
+                "complex_valid",
+                "date_time_rfc1123_valid",
+                "date_valid",
+                "dictionary_valid",
+                "double_valid",
+                "empty",
+                "enum_valid",
+                "float_valid",
+                "integer_valid",
+                "long_valid",
+                "string_enum_valid",
+                "string_valid",
+                "uuid_valid",
+            )
+        ),
+        # read whatever they hold: the tolerant reader keeps values of another type
+        *(
+            Call(f"array_get_{name}", read_only=True)
+            for name in (
+                "array_empty",
+                "array_item_empty",
+                "array_item_null",
+                "base64_url",
+                "boolean_invalid_null",
+                "boolean_invalid_string",
+                "byte_invalid_null",
+                "complex_empty",
+                "complex_item_empty",
+                "complex_item_null",
+                "date_invalid_chars",
+                "date_invalid_null",
+                "date_time_invalid_chars",
+                "date_time_invalid_null",
+                "dictionary_empty",
+                "dictionary_item_empty",
+                "dictionary_item_null",
+                "double_invalid_null",
+                "double_invalid_string",
+                "float_invalid_null",
+                "float_invalid_string",
+                "int_invalid_null",
+                "int_invalid_string",
+                "long_invalid_null",
+                "long_invalid_string",
+                "string_with_invalid",
+                "string_with_null",
+                "uuid_invalid_chars",
+                # a date-time or a duration written back as read differs in form from
+                # what the server expects (`.000Z`, `P123DT22H14M12.011S`): issue 29
+                "date_time_valid",
+                "duration_valid",
+            )
+        ),
+        # null where the schema does not allow it: the call succeeded, its body is empty
+        *(
+            Call(f"array_get_{name}", raises="EmptySuccessError")
+            for name in ("null", "array_null", "complex_null", "dictionary_null")
+        ),
+        Call("array_get_invalid", raises="UnexpectedResponseError"),
+    ],
     "url-multi-collectionFormat": [
         Call("queries_array_string_multi_null"),
         Call("queries_array_string_multi_empty", kwargs={"array_query": []}),
@@ -648,6 +718,11 @@ COUNTED: dict[str, list[str]] = {
 COUNTED_BY_PREFIX: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "url": (("UrlPath", "UrlQueries"), set()),
     "header": (("HeaderParameter", "HeaderResponse", "CustomHeader"), set()),
+    # a date-time's or a duration's form is issue 29's (typed formats)
+    "body-array": (
+        ("getArray", "putArray"),
+        {"putArrayDateTimeValid", "putArrayDurationValid"},
+    ),
     # `{"type": "object", "format": "file"}` bodies are objects to us (docs/autorest.md)
     "required-optional": (
         (
@@ -785,6 +860,8 @@ def test_each_scenario_behaves_as_the_referee_expects(
             called(module, server, call, kind)
         return
     result = called(module, server, call, kind)
+    if call.read_only:
+        return
     if isinstance(call.returns, dict):  # a model, by its JSON form
         result = result.to_dict()
     assert result == call.returns
