@@ -149,13 +149,14 @@ def _read(job: Job) -> _Reading:
         loader.load_spec(job.spec, job.spec_name, lenient=job.lenient)
     )
     verdict = Verdict(validator.start(source, lenient=job.lenient))
-    if not job.lenient:
+    understood: SourceFile = source
+    left_out: tuple[LeftOut, ...] = ()
+    if job.lenient:
+        understood, api, left_out = _explained(
+            source, verdict, lambda: _parse_leaving_out(source, job.package)
+        )
+    else:
         api = _explained(source, verdict, lambda: parser.parse(source, job.package))
-        api, xml_warnings = _xml_decided(source, api)
-        return _Reading(source, api, verdict, xml_warnings)
-    understood, api, left_out = _explained(
-        source, verdict, lambda: _parse_leaving_out(source, job.package)
-    )
     api, xml_warnings = _xml_decided(understood, api)
     return _Reading(understood, api, verdict, xml_warnings, left_out)
 

@@ -39,7 +39,6 @@ from generator.render.printer import (
     Prefixed,
     Union,
     call,
-    flat,
     lay_out,
     literal,
     returning,
@@ -438,31 +437,24 @@ class OperationView:
         ]
 
     @cached_property
-    def decoders(self) -> list[tuple[str, Code]]:
-        """Each success's decoder: an `XmlList` where the result is a root-level array of
-        models the operation may return as XML."""
+    def decoders(self) -> list[tuple[str, Node, Imports]]:
+        """Each success's decoder and what it imports: an `XmlList` where the result is a
+        root-level array of models the operation may return as XML."""
         lists = dict(self.xml.result_lists) if self.xml else {}
-        decoders = []
+        decoders: list[tuple[str, Node, Imports]] = []
         for r in self.operation.success_responses:
-            decoder = spelling.response_decoder(r.type, r.nullable)
             if r.status in lists:
-                decoder = _list_decoder(lists[r.status], r.nullable)
-            decoders.append((r.status, decoder))
+                node, needs = _list_decoder(lists[r.status], r.nullable)
+            else:
+                code = spelling.response_decoder(r.type, r.nullable)
+                node, needs = decoder_call(code.text), code.imports
+            decoders.append((r.status, node, needs))
         return decoders
 
     @property
     def response_map(self) -> Node:
-        lists = dict(self.xml.result_lists) if self.xml else {}
         entries = (
-            Entry(
-                escape.py_literal(status),
-                (
-                    _list_node(lists[status], code)
-                    if status in lists
-                    else decoder_call(code.text)
-                ),
-            )
-            for status, code in self.decoders
+            Entry(escape.py_literal(status), node) for status, node, _ in self.decoders
         )
         return Group("{", tuple(entries), "}")
 
@@ -536,7 +528,7 @@ class OperationView:
                 needs |= _XML_LIST_IMPORTS | Imports.of(
                     MODELS, self.xml.body_list.item.of
                 )
-        needs |= union(code.imports for _, code in self.decoders)
+        needs |= union(imports for _, _, imports in self.decoders)
         needs |= union(code.imports for _, code in self.error_decoders)
         needs |= self.return_type.imports if self.alias is None else NO_IMPORTS
         if self.deprecated:
@@ -1068,20 +1060,16 @@ NODE_DEFAULTS = XmlNodeSpec("")
 _XML_LIST_IMPORTS = Imports.of(RUNTIME, "XmlList", "XmlNode")
 
 
-def _list_decoder(node: XmlNodeSpec, nullable: bool) -> Code:
-    """The decoder of a root-level array of models the operation may return as XML."""
+def _list_decoder(node: XmlNodeSpec, nullable: bool) -> tuple[Node, Imports]:
+    """The decoder of a root-level array of models the operation may return as XML
+    (`Nullable(...)` around it where the result may be null), and what it imports."""
     assert node.item is not None
     needs = _XML_LIST_IMPORTS | Imports.of(MODELS, node.item.of)
-    text = flat(_xml_list(node))
     if nullable:
-        return Code(f"Nullable({text})", needs | Imports.of(RUNTIME, "Nullable"))
-    return Code(text, needs)
-
-
-def _list_node(node: XmlNodeSpec, decoder: Code) -> Node:
-    """A list decoder as the printer lays it out (`Nullable(...)` kept around it)."""
-    listed = _xml_list(node)
-    return call("Nullable", listed) if decoder.text.startswith("Nullable(") else listed
+        return call("Nullable", _xml_list(node)), needs | Imports.of(
+            RUNTIME, "Nullable"
+        )
+    return _xml_list(node), needs
 
 
 def _xml_list(node: XmlNodeSpec) -> Node:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.findings import Finding
-from generator.source.document import Part, enclosing_part
+from generator.source.document import Part, enclosing_part, resolve_pointer
 from generator.source.loader import SourceFile, split_pointer
 
 
@@ -52,8 +52,9 @@ def confine(
             part = enclosing_part(data, problem.pointer or "")
             if part is None or any(gone.part.holds(problem.pointer) for gone in left):
                 continue
+            reason = _reason(data, problem, left)
             data = without(data, part.pointer)
-            left.append(LeftOut(part, problem, _reason(problem, left)))
+            left.append(LeftOut(part, problem, reason))
             added = True
         if not added:
             return current, tuple(left)
@@ -67,15 +68,19 @@ def leave_out(
     return pruned, LeftOut(part, problem, reason)
 
 
-def _reason(problem: Finding, left: list[LeftOut]) -> str:
-    """Why: the problem itself, or the part left out that a reference now misses."""
-    for gone in left:
-        target = f"'#{gone.part.pointer}'"
-        if problem.message.startswith("unresolved reference ") and (
-            problem.message.endswith(target)
-            or f"'#{gone.part.pointer}/" in problem.message
-        ):
-            return f"it refers to {gone.part.description}, which is left out"
+def _reason(data: Any, problem: Finding, left: list[LeftOut]) -> str:
+    """Why: the part left out that the problem's `$ref` now misses, else the problem."""
+    pointer = problem.pointer or ""
+    try:
+        reference = (
+            resolve_pointer(data, pointer) if pointer.endswith("/$ref") else None
+        )
+    except KeyError:
+        reference = None
+    if isinstance(reference, str) and reference.startswith("#"):
+        for gone in left:
+            if gone.part.holds(reference[1:]):
+                return f"it refers to {gone.part.description}, which is left out"
     return problem.message
 
 

@@ -37,24 +37,35 @@ def validate(source: SourceFile) -> list[Finding]:
         found = source.data.get("swagger", source.data.get("openapi"))
         message = f'only Swagger 2.0 is supported (swagger: "2.0"); found {found!r}'
         return [_fatal(source.finding(message, "/swagger"))]
-    reference_problems = [
-        _fatal(f) for f in (*_reference_problems(source), *_allof_cycles(source))
-    ]
-    problems = reference_problems + list(_schema_problems(source, reference_problems))
-    problems += _semantic_problems(source)
+    references = _reference_and_cycle_problems(source)
+    problems = references + list(_schema_problems(source, references))
+    problems += _template_problems(source) + _semantic_problems(source)
     return _sorted_unique(_without_unlocated_repeats(source, problems))
 
 
 def structural_problems(source: SourceFile) -> list[Finding]:
     """The problems that leave a part of the document impossible to understand (a reference
     to nothing, an `allOf` cycle, a path template that does not match the parameters): each
-    fatal; --lenient leaves out the part that holds it (`leave_out.py`)."""
-    problems = [*_reference_problems(source), *_allof_cycles(source)]
-    for site in operations(source.data):
-        problems += _path_parameter_problems(
+    fatal, as `validate` reports them; --lenient leaves out the part that holds it
+    (`leave_out.py`)."""
+    return _sorted_unique(
+        _reference_and_cycle_problems(source) + _template_problems(source)
+    )
+
+
+def _reference_and_cycle_problems(source: SourceFile) -> list[Finding]:
+    return [_fatal(f) for f in (*_reference_problems(source), *_allof_cycles(source))]
+
+
+def _template_problems(source: SourceFile) -> list[Finding]:
+    """Each operation's path template against its path parameters, fatal."""
+    return [
+        _fatal(problem)
+        for site in operations(source.data)
+        for problem in _path_parameter_problems(
             source, site.path, site.item, site.operation, site.pointer
         )
-    return _sorted_unique([_fatal(problem) for problem in problems])
+    ]
 
 
 def validate_or_raise(source: SourceFile, *, lenient: bool = False) -> list[Finding]:
@@ -441,9 +452,6 @@ def _semantic_problems(source: SourceFile) -> list[Finding]:
             if not isinstance(operation, dict):
                 continue
             pointer = join_pointer(["paths", path, method])
-            problems += map(
-                _fatal, _path_parameter_problems(source, path, item, operation, pointer)
-            )
             problems += _client_name_problems(source, item, operation, pointer)
             operation_id = operation.get("operationId")
             if isinstance(operation_id, str):
